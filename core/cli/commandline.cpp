@@ -1,0 +1,110 @@
+#include "cli/commandline.h"
+
+#include <QCommandLineParser>
+
+namespace cqrs {
+
+namespace {
+
+bool parseNumber(const QString& text, double minimum, double maximum, double* value)
+{
+    bool ok = false;
+    const double parsed = text.toDouble(&ok);
+    if (!ok || parsed < minimum || parsed > maximum || parsed != parsed)
+        return false;
+    *value = parsed;
+    return true;
+}
+
+// helpText() names the program from QCoreApplication, which may not exist yet.
+QString usage(const QCommandLineParser& parser)
+{
+    QString text = parser.helpText();
+    text.replace(QStringLiteral("<executable_name>"), QStringLiteral("cqrs-lab"));
+    return text;
+}
+
+} // namespace
+
+CommandLine parseCommandLine(const QStringList& arguments)
+{
+    CommandLine result;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "CQRS Lab: place orders on the write side and watch the read side catch up.\n"
+        "Without --headless it opens the desktop window."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version(QStringLiteral("version"),
+                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption headless(
+        QStringLiteral("headless"),
+        QStringLiteral("Run without a window: place simulated orders and print a summary."));
+    const QCommandLineOption duration(QStringLiteral("duration"),
+                                      QStringLiteral("Headless run length in seconds (default 10)."),
+                                      QStringLiteral("SECONDS"), QStringLiteral("10"));
+    const QCommandLineOption rate(QStringLiteral("rate"),
+                                  QStringLiteral("Orders per second, 0-10000 (default 500)."),
+                                  QStringLiteral("ORDERS_PER_S"), QStringLiteral("500"));
+    const QCommandLineOption dbDir(
+        QStringLiteral("db-dir"),
+        QStringLiteral("Directory for write.db (default: the per-user data directory)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption seed(QStringLiteral("seed"),
+                                  QStringLiteral("Random seed of the simulated traffic (default 1)."),
+                                  QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption scenario(
+        QStringLiteral("scenario"),
+        QStringLiteral("Headless scenario: steady (orders only) or mixed (orders, cancels, "
+                       "price changes, restocks, some invalid orders). Default steady."),
+        QStringLiteral("NAME"), QStringLiteral("steady"));
+    parser.addOptions({help, version, headless, duration, rate, dbDir, seed, scenario});
+
+    const auto fail = [&](const QString& message) {
+        result.action = CommandLine::Action::Error;
+        result.text = message + QStringLiteral("\n\n") + usage(parser);
+        return result;
+    };
+
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("Unexpected argument: %1").arg(parser.positionalArguments().first()));
+    if (parser.isSet(help)) {
+        result.action = CommandLine::Action::ShowHelp;
+        result.text = usage(parser);
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.action = CommandLine::Action::ShowVersion;
+        return result;
+    }
+
+    result.dbDir = parser.value(dbDir);
+    if (parser.isSet(dbDir) && result.dbDir.trimmed().isEmpty())
+        return fail(QStringLiteral("--db-dir needs a directory."));
+    result.headlessRequested = parser.isSet(headless);
+    HeadlessOptions& options = result.headless;
+    if (!parseNumber(parser.value(duration), 0.1, 24 * 3600, &options.durationS))
+        return fail(QStringLiteral("--duration must be a number of seconds from 0.1 to 86400, not "
+                                   "\"%1\".")
+                        .arg(parser.value(duration)));
+    if (!parseNumber(parser.value(rate), 0, 10'000, &options.ratePerS))
+        return fail(QStringLiteral("--rate must be a number of orders per second from 0 to 10000, "
+                                   "not \"%1\".")
+                        .arg(parser.value(rate)));
+    bool seedOk = false;
+    options.seed = parser.value(seed).toUInt(&seedOk);
+    if (!seedOk)
+        return fail(QStringLiteral("--seed must be a whole number from 0 to 4294967295, not \"%1\".")
+                        .arg(parser.value(seed)));
+    options.scenario = parser.value(scenario);
+    if (options.scenario != QStringLiteral("steady") && options.scenario != QStringLiteral("mixed"))
+        return fail(QStringLiteral("Unknown scenario \"%1\"; use steady or mixed.").arg(options.scenario));
+    options.dbDir = result.dbDir;
+    result.action = result.headlessRequested ? CommandLine::Action::RunHeadless
+                                             : CommandLine::Action::RunGui;
+    return result;
+}
+
+} // namespace cqrs

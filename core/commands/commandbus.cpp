@@ -1,0 +1,360 @@
+#include "commands/commandbus.h"
+
+#include "util/monotonicclock.h"
+#include "write/demodata.h"
+#include "write/writemodel.h"
+
+#include <QHash>
+#include <QPromise>
+#include <QQueue>
+#include <QThread>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+namespace cqrs {
+
+namespace {
+constexpr int rejectedCacheCapacity = 10'000;
+}
+
+class CommandBus::Worker
+{
+public:
+    struct Job
+    {
+        // Either a command with its promise, or a task run outside any transaction.
+        std::optional<Command> command;
+        qint64 submittedNs = 0;
+        std::shared_ptr<QPromise<CommandResult>> promise;
+        std::function<void(WriteModel*)> task;
+    };
+
+    explicit Worker(CommandBus* bus)
+        : m_bus(bus)
+    {
+    }
+
+    ~Worker() { stop(); }
+
+    void start(const StoreConfig& config, std::shared_ptr<QPromise<StoreInfo>> opened)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_thread || m_stopping) {
+            opened->addResult(StoreInfo{false, QStringLiteral("The command bus is already open."), {}, false});
+            opened->finish();
+            return;
+        }
+        m_config = config;
+        m_config.maxGroupSize = std::max(1, m_config.maxGroupSize);
+        m_thread.reset(QThread::create([this, opened] { run(opened); }));
+        m_thread->setObjectName(QStringLiteral("command-worker"));
+        m_thread->start();
+    }
+
+    void stop()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_wake.notify_all();
+        if (m_thread) {
+            m_thread->wait();
+            m_thread.reset();
+        }
+    }
+
+    void enqueue(Job job)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_stopping && m_thread) {
+                if (job.command)
+                    ++m_pending;
+                m_queue.push_back(std::move(job));
+                m_wake.notify_one();
+                return;
+            }
+        }
+        // Closed (or never opened): answer at once instead of leaving a
+        // future that never finishes.
+        if (job.command) {
+            job.promise->addResult(
+                CommandResult::failed(QStringLiteral("The command bus is closed.")));
+            job.promise->finish();
+        } else {
+            job.task(nullptr);
+        }
+    }
+
+    void run(const std::shared_ptr<QPromise<StoreInfo>>& opened)
+    {
+        m_threadId.store(QThread::currentThreadId());
+        StoreInfo info = openStore();
+        opened->addResult(info);
+        opened->finish();
+        if (!info.ok) {
+            failEverything(info.error);
+            return;
+        }
+        std::vector<Job> group;
+        while (true) {
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+                if (m_queue.empty())
+                    break; // stopping, and everything queued is answered
+                if (!m_queue.front().command) {
+                    group.push_back(std::move(m_queue.front()));
+                    m_queue.pop_front();
+                } else {
+                    while (!m_queue.empty() && m_queue.front().command
+                           && int(group.size()) < m_config.maxGroupSize) {
+                        group.push_back(std::move(m_queue.front()));
+                        m_queue.pop_front();
+                    }
+                }
+            }
+            if (group.front().command)
+                runGroup(group);
+            else
+                group.front().task(m_model.get());
+            group.clear();
+        }
+        m_model.reset(); // close the connection on the thread that opened it
+    }
+
+    StoreInfo openStore()
+    {
+        StoreInfo info;
+        m_model = std::make_unique<WriteModel>(m_config.writeDbPath);
+        if (!m_model->open(&info.error)) {
+            m_model.reset();
+            return info;
+        }
+        if (m_config.seedDemoData && m_model->counters().products == 0) {
+            const QList<Command> seed = DemoData::seedCommands(&info.error);
+            if (seed.isEmpty())
+                return info;
+            EventList appended;
+            if (!m_model->begin(&info.error))
+                return info;
+            for (const Command& command : seed) {
+                const CommandResult result = m_model->handle(command, &appended);
+                if (!result.accepted()) {
+                    m_model->rollback();
+                    info.error = QStringLiteral("Loading the demo data failed: %1").arg(result.reason);
+                    return info;
+                }
+            }
+            if (!m_model->commit(&info.error))
+                return info;
+            info.seeded = true;
+        }
+        publishCounters();
+        info.ok = true;
+        info.counters = m_model->counters();
+        return info;
+    }
+
+    void runGroup(std::vector<Job>& group)
+    {
+        std::vector<CommandResult> results(group.size());
+        EventList appended;
+        QString error;
+        bool open = m_model->begin(&error);
+        for (size_t i = 0; i < group.size(); ++i) {
+            const CommandMeta& meta = metaOf(*group[i].command);
+            if (!open) {
+                results[i] = CommandResult::failed(
+                    QStringLiteral("The write store is busy or failed: %1. Nothing was changed.")
+                        .arg(error));
+            } else if (auto cached = m_rejected.constFind(meta.id); cached != m_rejected.cend()) {
+                results[i] = cached.value();
+                results[i].duplicate = true;
+            } else {
+                results[i] = m_model->handle(*group[i].command, &appended);
+                if (results[i].status == CommandResult::Status::Rejected)
+                    rememberRejection(results[i]);
+            }
+            results[i].commandId = meta.id;
+        }
+        if (open && !m_model->commit(&error)) {
+            appended.clear();
+            for (CommandResult& result : results) {
+                if (result.accepted() && !result.duplicate)
+                    result = CommandResult::failed(
+                        QStringLiteral("The write store could not commit: %1. Nothing was changed.")
+                            .arg(error));
+            }
+        }
+        const qint64 now = monotonicNowNs();
+        publishCounters();
+        {
+            std::lock_guard lock(m_mutex);
+            m_pending -= int(group.size());
+        }
+        if (!appended.isEmpty())
+            Q_EMIT m_bus->committed(m_model->headPosition());
+        for (size_t i = 0; i < group.size(); ++i) {
+            results[i].submittedNs = group[i].submittedNs;
+            results[i].committedNs = now;
+            group[i].promise->addResult(results[i]);
+            group[i].promise->finish();
+        }
+    }
+
+    void rememberRejection(const CommandResult& result)
+    {
+        if (m_rejected.size() >= rejectedCacheCapacity)
+            m_rejected.remove(m_rejectedOrder.dequeue());
+        m_rejected.insert(result.commandId, result);
+        m_rejectedOrder.enqueue(result.commandId);
+    }
+
+    void failEverything(const QString& reason)
+    {
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty())
+                return;
+            Job job = std::move(m_queue.front());
+            m_queue.pop_front();
+            if (job.command) {
+                --m_pending;
+                job.promise->addResult(CommandResult::failed(
+                    QStringLiteral("The write store is not open: %1").arg(reason)));
+                job.promise->finish();
+            } else {
+                lock.unlock();
+                job.task(nullptr);
+                lock.lock();
+            }
+        }
+    }
+
+    void publishCounters()
+    {
+        const WriteCounters counters = m_model->counters();
+        m_head.store(counters.headPosition);
+        std::lock_guard lock(m_countersMutex);
+        m_counters = counters;
+    }
+
+    CommandBus* m_bus;
+    StoreConfig m_config;
+    std::unique_ptr<QThread> m_thread;
+    std::unique_ptr<WriteModel> m_model; // worker thread only
+
+    mutable std::mutex m_mutex; // guards the queue
+    std::condition_variable m_wake;
+    std::deque<Job> m_queue;
+    int m_pending = 0;
+    bool m_stopping = false;
+
+    QHash<QUuid, CommandResult> m_rejected; // worker thread only
+    QQueue<QUuid> m_rejectedOrder;
+
+    std::atomic<qint64> m_head{0};
+    std::atomic<Qt::HANDLE> m_threadId{nullptr};
+    mutable std::mutex m_countersMutex;
+    WriteCounters m_counters;
+};
+
+CommandBus::CommandBus(QObject* parent)
+    : QObject(parent)
+    , m_worker(std::make_unique<Worker>(this))
+{
+    qRegisterMetaType<CommandResult>();
+    qRegisterMetaType<StoreInfo>();
+    qRegisterMetaType<WriteCounters>();
+}
+
+CommandBus::~CommandBus() { close(); }
+
+QFuture<StoreInfo> CommandBus::open(const StoreConfig& config)
+{
+    auto promise = std::make_shared<QPromise<StoreInfo>>();
+    promise->start();
+    QFuture<StoreInfo> future = promise->future();
+    m_worker->start(config, promise);
+    return future;
+}
+
+void CommandBus::close() { m_worker->stop(); }
+
+QFuture<CommandResult> CommandBus::submit(Command command)
+{
+    auto promise = std::make_shared<QPromise<CommandResult>>();
+    promise->start();
+    QFuture<CommandResult> future = promise->future();
+    Worker::Job job;
+    job.submittedNs = monotonicNowNs();
+    job.command = std::move(command);
+    job.promise = std::move(promise);
+    m_worker->enqueue(std::move(job));
+    return future;
+}
+
+QFuture<CatalogSnapshot> CommandBus::catalog()
+{
+    auto promise = std::make_shared<QPromise<CatalogSnapshot>>();
+    promise->start();
+    QFuture<CatalogSnapshot> future = promise->future();
+    Worker::Job job;
+    job.task = [promise](WriteModel* model) {
+        CatalogSnapshot snapshot;
+        if (model)
+            snapshot = model->catalog();
+        else
+            snapshot.error = QStringLiteral("The write store is not open.");
+        promise->addResult(snapshot);
+        promise->finish();
+    };
+    m_worker->enqueue(std::move(job));
+    return future;
+}
+
+qint64 CommandBus::headPosition() const { return m_worker->m_head.load(); }
+
+WriteCounters CommandBus::counters() const
+{
+    std::lock_guard lock(m_worker->m_countersMutex);
+    return m_worker->m_counters;
+}
+
+int CommandBus::pendingCommands() const
+{
+    std::lock_guard lock(m_worker->m_mutex);
+    return m_worker->m_pending;
+}
+
+QString CommandBus::writeDbPath() const { return m_worker->m_config.writeDbPath; }
+
+Qt::HANDLE CommandBus::workerThreadId() const { return m_worker->m_threadId.load(); }
+
+void CommandBus::injectFailuresBeforeCommit(int count)
+{
+    Worker::Job job;
+    job.task = [count](WriteModel* model) {
+        if (model)
+            model->injectFailuresBeforeCommit(count);
+    };
+    m_worker->enqueue(std::move(job));
+}
+
+void CommandBus::setInlineHook(InlineHook hook)
+{
+    Worker::Job job;
+    job.task = [hook = std::move(hook)](WriteModel* model) {
+        if (model)
+            model->setInlineHook(hook);
+    };
+    m_worker->enqueue(std::move(job));
+}
+
+} // namespace cqrs

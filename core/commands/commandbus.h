@@ -1,0 +1,97 @@
+#pragma once
+
+#include "commands/commandresult.h"
+#include "commands/commands.h"
+#include "events/event.h"
+#include "write/catalogsnapshot.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class QSqlDatabase;
+
+namespace cqrs {
+
+struct StoreConfig
+{
+    /// The write store file (created when missing).
+    QString writeDbPath;
+    /// Load the demo catalog and customers when the store has no products.
+    bool seedDemoData = true;
+    /// Up to this many queued commands share one transaction (each still
+    /// atomic on its own, in a savepoint). 1 = one transaction per command.
+    int maxGroupSize = 64;
+};
+
+struct StoreInfo
+{
+    bool ok = false;
+    QString error;
+    WriteCounters counters;
+    bool seeded = false;
+};
+
+/// The way commands reach the write side.
+///
+/// One dedicated worker thread opens and owns the write connection and runs
+/// the handlers one at a time. submit() may be called from any thread: it
+/// queues the command and returns at once with a future for the answer.
+/// Commands that are queued together are committed together (group commit);
+/// each one is isolated in its own savepoint, so a rejected command changes
+/// nothing and the others are unaffected. committed() is emitted, from the
+/// worker thread, after every commit that appended events.
+class CommandBus final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using InlineHook =
+        std::function<bool(const QSqlDatabase& db, const EventList& events, QString* error)>;
+
+    explicit CommandBus(QObject* parent = nullptr);
+    ~CommandBus() override;
+
+    /// Starts the worker thread, which opens (creating, migrating and, when
+    /// empty, seeding) the write store. Commands submitted before the store is
+    /// open wait in the queue.
+    QFuture<StoreInfo> open(const StoreConfig& config);
+    /// Stops the worker after it has answered everything queued. Idempotent.
+    void close();
+
+    QFuture<CommandResult> submit(Command command);
+    /// Products and customers as the write store has them now (for simulators).
+    QFuture<CatalogSnapshot> catalog();
+
+    /// Last committed event position; safe from any thread.
+    qint64 headPosition() const;
+    /// A copy of the write-side counters; safe from any thread.
+    WriteCounters counters() const;
+    /// Commands submitted but not answered yet.
+    int pendingCommands() const;
+    QString writeDbPath() const;
+    /// The worker thread, for tests that check where handlers run.
+    Qt::HANDLE workerThreadId() const;
+
+    /// Test hook: the next `count` accepted commands fail just before their
+    /// savepoint is released (after writing state and events).
+    void injectFailuresBeforeCommit(int count);
+    /// Runs `hook` inside each accepted command's savepoint (synchronous
+    /// read-model update). Pass an empty hook to switch it off.
+    void setInlineHook(InlineHook hook);
+
+Q_SIGNALS:
+    /// New events up to lastPosition are committed and readable.
+    void committed(qint64 lastPosition);
+
+private:
+    class Worker;
+    std::unique_ptr<Worker> m_worker;
+};
+
+} // namespace cqrs
+
+Q_DECLARE_METATYPE(cqrs::StoreInfo)

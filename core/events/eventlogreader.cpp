@@ -1,0 +1,88 @@
+#include "events/eventlogreader.h"
+
+#include "util/sqlconnection.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace cqrs {
+
+EventLogReader::EventLogReader(QString writeDbPath)
+    : m_path(std::move(writeDbPath))
+{
+}
+
+EventLogReader::~EventLogReader() = default;
+
+bool EventLogReader::ensureOpen(QString* error)
+{
+    if (m_connection && m_connection->isOpen())
+        return true;
+    m_connection = std::make_unique<SqlConnection>(QStringLiteral("eventlog"), m_path,
+                                                   SqlConnection::Role::Reader);
+    QString message;
+    if (!m_connection->open(&message)) {
+        m_connection.reset();
+        if (error)
+            *error = message;
+        return false;
+    }
+    return true;
+}
+
+EventList EventLogReader::readAfter(qint64 after, int maxCount, QString* error)
+{
+    EventList events;
+    if (!ensureOpen(error))
+        return events;
+    QSqlQuery query(m_connection->db());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral(
+        "SELECT position, type, aggregate_id, payload, committed_at_ms, committed_mono_ns, "
+        "command_id, origin FROM events WHERE position > ? ORDER BY position LIMIT ?"));
+    query.addBindValue(after);
+    query.addBindValue(maxCount);
+    if (!query.exec()) {
+        if (error)
+            *error = QStringLiteral("Cannot read the event log: %1").arg(query.lastError().text());
+        return events;
+    }
+    while (query.next()) {
+        Event event;
+        event.position = query.value(0).toLongLong();
+        const QString typeName = query.value(1).toString();
+        const auto type = eventTypeFromName(typeName);
+        if (!type) {
+            if (error)
+                *error = QStringLiteral("Event %1 has an unknown type \"%2\"")
+                             .arg(event.position)
+                             .arg(typeName);
+            return events; // stop before the event we cannot understand
+        }
+        event.type = *type;
+        event.aggregateId = query.value(2).toLongLong();
+        event.payload = QJsonDocument::fromJson(query.value(3).toByteArray()).object();
+        event.committedAtMs = query.value(4).toLongLong();
+        event.committedMonoNs = query.value(5).toLongLong();
+        event.commandId = QUuid::fromString(query.value(6).toString());
+        event.origin = originFromName(query.value(7).toString()).value_or(CommandOrigin::Form);
+        events.append(std::move(event));
+    }
+    return events;
+}
+
+qint64 EventLogReader::headPosition(QString* error)
+{
+    if (!ensureOpen(error))
+        return -1;
+    QSqlQuery query(m_connection->db());
+    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(position), 0) FROM events")) || !query.next()) {
+        if (error)
+            *error = QStringLiteral("Cannot read the event log: %1").arg(query.lastError().text());
+        return -1;
+    }
+    return query.value(0).toLongLong();
+}
+
+} // namespace cqrs

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "events/event.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace cqrs {
+
+class SqlConnection;
+
+/// Reads the event log ("events after position P, at most N") through a
+/// connection of its own. Create it, use it and destroy it on one thread;
+/// the connection is opened lazily on first use, in that thread.
+class EventLogReader final
+{
+public:
+    explicit EventLogReader(QString writeDbPath);
+    ~EventLogReader();
+    EventLogReader(const EventLogReader&) = delete;
+    EventLogReader& operator=(const EventLogReader&) = delete;
+
+    /// Events with position > after, oldest first, at most maxCount.
+    /// On failure returns an empty list and sets *error.
+    EventList readAfter(qint64 after, int maxCount, QString* error = nullptr);
+    /// The last position in the log (0 for an empty log), or -1 on failure.
+    qint64 headPosition(QString* error = nullptr);
+
+private:
+    bool ensureOpen(QString* error);
+
+    QString m_path;
+    std::unique_ptr<SqlConnection> m_connection;
+};
+
+} // namespace cqrs

@@ -1,0 +1,97 @@
+#pragma once
+
+#include "commands/commandresult.h"
+#include "commands/commands.h"
+#include "events/event.h"
+#include "write/catalogsnapshot.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace cqrs {
+
+class SqlConnection;
+
+/// The normalized write model: applies the business rules of each command to
+/// the write store and appends the events that describe the change, in the
+/// same transaction. Lives on the command worker thread, which owns its
+/// connection; nothing here is thread-safe on purpose.
+///
+/// Usage per group of commands: begin(), handle() for each (every command is
+/// isolated in a savepoint, so a rejected one leaves no trace), commit().
+class WriteModel final
+{
+public:
+    /// Called inside the command's savepoint after its events are appended;
+    /// used by the synchronous read-model update mode. Returning false rolls
+    /// the command back.
+    using InlineHook =
+        std::function<bool(const QSqlDatabase& db, const EventList& events, QString* error)>;
+
+    explicit WriteModel(QString path);
+    ~WriteModel();
+    WriteModel(const WriteModel&) = delete;
+    WriteModel& operator=(const WriteModel&) = delete;
+
+    /// Opens (creating if needed) and migrates the store.
+    bool open(QString* error);
+    QSqlDatabase db() const;
+    const QString& path() const { return m_path; }
+
+    bool begin(QString* error);
+    bool commit(QString* error);
+    void rollback();
+
+    /// Applies one command in a savepoint of the open transaction. Accepted
+    /// events are appended to *appended.
+    CommandResult handle(const Command& command, EventList* appended);
+
+    /// Last committed position.
+    qint64 headPosition() const { return m_committedHead; }
+    WriteCounters counters() const { return m_counters; }
+    CatalogSnapshot catalog();
+
+    /// Test hook: the next `count` commands fail after writing their state and
+    /// events, just before their savepoint is released.
+    void injectFailuresBeforeCommit(int count) { m_injectedFailures = count; }
+    void setInlineHook(InlineHook hook) { m_inlineHook = std::move(hook); }
+
+private:
+    struct Outcome;
+    struct Product;
+
+    QSqlQuery& prepared(const QString& sql);
+    bool run(QSqlQuery& query, QString* error);
+    bool loadCounters(QString* error);
+    std::optional<Product> loadProduct(qint64 id, QString* error);
+    std::optional<CommandResult> rejectStaleVersion(const Product& product,
+                                                    std::optional<int> expected) const;
+    bool appendEvent(EventType type, qint64 aggregateId, const QJsonObject& payload,
+                     const CommandMeta& meta, Outcome& outcome, QString* error);
+
+    CommandResult apply(const RegisterCustomer& command, Outcome& outcome);
+    CommandResult apply(const AddProduct& command, Outcome& outcome);
+    CommandResult apply(const PlaceOrder& command, Outcome& outcome);
+    CommandResult apply(const CancelOrder& command, Outcome& outcome);
+    CommandResult apply(const ChangeProductPrice& command, Outcome& outcome);
+    CommandResult apply(const RestockProduct& command, Outcome& outcome);
+    CommandResult apply(const DiscontinueProduct& command, Outcome& outcome);
+
+    QString m_path;
+    // Declared before the statements so it is destroyed after them.
+    std::unique_ptr<SqlConnection> m_connection;
+    QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    qint64 m_committedHead = 0;
+    qint64 m_tentativeHead = 0;
+    WriteCounters m_counters;
+    WriteCounters m_tentativeCounters;
+    int m_injectedFailures = 0;
+    InlineHook m_inlineHook;
+};
+
+} // namespace cqrs
