@@ -58,7 +58,24 @@ CommandLine parseCommandLine(const QStringList& arguments)
         QStringLiteral("Headless scenario: steady (orders only) or mixed (orders, cancels, "
                        "price changes, restocks, some invalid orders). Default steady."),
         QStringLiteral("NAME"), QStringLiteral("steady"));
-    parser.addOptions({help, version, headless, duration, rate, dbDir, seed, scenario});
+    const QCommandLineOption mode(
+        QStringLiteral("mode"),
+        QStringLiteral("Architecture: crud, logical (CQRS, one file) or physical (CQRS, write.db "
+                       "and read.db). Default physical."),
+        QStringLiteral("MODE"), QStringLiteral("physical"));
+    const QCommandLineOption update(
+        QStringLiteral("update"),
+        QStringLiteral("Read-model update: async (projectors) or sync (inside the command's "
+                       "transaction). Default async."),
+        QStringLiteral("async|sync"), QStringLiteral("async"));
+    const QCommandLineOption delay(QStringLiteral("delay"),
+                                   QStringLiteral("Injected projection delay in ms, 0-60000 (default 0)."),
+                                   QStringLiteral("MS"), QStringLiteral("0"));
+    const QCommandLineOption report(QStringLiteral("report"),
+                                    QStringLiteral("Write a JSON report of the headless run to FILE."),
+                                    QStringLiteral("FILE"));
+    parser.addOptions({help, version, headless, duration, rate, dbDir, seed, scenario, mode, update,
+                       delay, report});
 
     const auto fail = [&](const QString& message) {
         result.action = CommandLine::Action::Error;
@@ -101,6 +118,22 @@ CommandLine parseCommandLine(const QStringList& arguments)
     options.scenario = parser.value(scenario);
     if (options.scenario != QStringLiteral("steady") && options.scenario != QStringLiteral("mixed"))
         return fail(QStringLiteral("Unknown scenario \"%1\"; use steady or mixed.").arg(options.scenario));
+    const auto architecture = architectureModeFromName(parser.value(mode));
+    if (!architecture)
+        return fail(QStringLiteral("Unknown mode \"%1\"; use crud, logical or physical.")
+                        .arg(parser.value(mode)));
+    options.mode = *architecture;
+    if (parser.value(update) != QStringLiteral("async") && parser.value(update) != QStringLiteral("sync"))
+        return fail(QStringLiteral("Unknown update mode \"%1\"; use async or sync.").arg(parser.value(update)));
+    options.synchronousUpdate = parser.value(update) == QStringLiteral("sync");
+    double delayMs = 0;
+    if (!parseNumber(parser.value(delay), 0, 60'000, &delayMs))
+        return fail(QStringLiteral("--delay must be a number of milliseconds from 0 to 60000, not \"%1\".")
+                        .arg(parser.value(delay)));
+    options.delayMs = int(delayMs);
+    options.reportPath = parser.value(report);
+    if (parser.isSet(report) && options.reportPath.trimmed().isEmpty())
+        return fail(QStringLiteral("--report needs a file name."));
     options.dbDir = result.dbDir;
     result.action = result.headlessRequested ? CommandLine::Action::RunHeadless
                                              : CommandLine::Action::RunGui;

@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QPromise>
 #include <QQueue>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QThread>
 
 #include <atomic>
@@ -347,12 +349,34 @@ void CommandBus::injectFailuresBeforeCommit(int count)
     m_worker->enqueue(std::move(job));
 }
 
-void CommandBus::setInlineHook(InlineHook hook)
+void CommandBus::setInlineHook(InlineHook hook, const QString& attachReadStore)
 {
     Worker::Job job;
-    job.task = [hook = std::move(hook)](WriteModel* model) {
-        if (model)
-            model->setInlineHook(hook);
+    job.task = [hook = std::move(hook), attachReadStore](WriteModel* model) {
+        if (!model)
+            return;
+        // ATTACH/DETACH cannot run inside a transaction; tasks run between groups.
+        QSqlQuery attached(model->db());
+        bool isAttached = false;
+        if (attached.exec(QStringLiteral("PRAGMA database_list"))) {
+            while (attached.next())
+                isAttached = isAttached || attached.value(1).toString() == QStringLiteral("readstore");
+        }
+        attached.finish();
+        model->setInlineHook({}); // drop the old hook's statements before detaching
+        if (isAttached) {
+            QSqlQuery detach(model->db());
+            detach.exec(QStringLiteral("DETACH DATABASE readstore"));
+        }
+        if (!attachReadStore.isEmpty()) {
+            QSqlQuery attach(model->db());
+            attach.prepare(QStringLiteral("ATTACH DATABASE ? AS readstore"));
+            attach.addBindValue(attachReadStore);
+            if (!attach.exec())
+                qWarning("Cannot attach the read store %s: %s", qUtf8Printable(attachReadStore),
+                         qUtf8Printable(attach.lastError().text()));
+        }
+        model->setInlineHook(hook);
     };
     m_worker->enqueue(std::move(job));
 }

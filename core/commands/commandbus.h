@@ -80,8 +80,11 @@ public:
     /// savepoint is released (after writing state and events).
     void injectFailuresBeforeCommit(int count);
     /// Runs `hook` inside each accepted command's savepoint (synchronous
-    /// read-model update). Pass an empty hook to switch it off.
-    void setInlineHook(InlineHook hook);
+    /// read-model update). Pass an empty hook to switch it off. When the
+    /// read tables live in another file, `attachReadStore` names it: the
+    /// worker attaches it to the write connection (SQLite resolves the
+    /// unqualified rv_* tables there) and detaches it when switched off.
+    void setInlineHook(InlineHook hook, const QString& attachReadStore = {});
 
 Q_SIGNALS:
     /// New events up to lastPosition are committed and readable.

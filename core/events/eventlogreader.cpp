@@ -85,4 +85,24 @@ qint64 EventLogReader::headPosition(QString* error)
     return query.value(0).toLongLong();
 }
 
+bool EventLogReader::commitTime(qint64 position, qint64* wallMs, qint64* monoNs, QString* error)
+{
+    if (!ensureOpen(error))
+        return false;
+    QSqlQuery query(m_connection->db());
+    query.prepare(QStringLiteral(
+        "SELECT committed_at_ms, committed_mono_ns FROM events WHERE position = ?"));
+    query.addBindValue(position);
+    if (!query.exec()) {
+        if (error)
+            *error = query.lastError().text();
+        return false;
+    }
+    if (!query.next())
+        return false;
+    *wallMs = query.value(0).toLongLong();
+    *monoNs = query.value(1).toLongLong();
+    return true;
+}
+
 } // namespace cqrs

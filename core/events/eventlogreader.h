@@ -26,6 +26,9 @@ public:
     EventList readAfter(qint64 after, int maxCount, QString* error = nullptr);
     /// The last position in the log (0 for an empty log), or -1 on failure.
     qint64 headPosition(QString* error = nullptr);
+    /// Commit time of the event at `position` (wall ms, monotonic ns);
+    /// false when there is no such event.
+    bool commitTime(qint64 position, qint64* wallMs, qint64* monoNs, QString* error = nullptr);
 
 private:
     bool ensureOpen(QString* error);

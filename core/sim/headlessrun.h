@@ -1,6 +1,6 @@
 #pragma once
 
-#include "commands/commandbus.h"
+#include "lab/lab.h"
 #include "metrics/latencyhistogram.h"
 #include "sim/ordermix.h"
 
@@ -21,11 +21,19 @@ struct HeadlessOptions
     QString dbDir;
     quint32 seed = 1;
     QString scenario = QStringLiteral("steady");
+    ArchitectureMode mode = ArchitectureMode::Physical;
+    bool synchronousUpdate = false;
+    int delayMs = 0;
+    /// Write a JSON report here when set.
+    QString reportPath;
+    /// Give up waiting for the projections after this long.
+    int catchUpTimeoutS = 120;
 };
 
 /// Places a stream of demo orders through the command bus without any
-/// window, prints progress once a second and a summary at the end, then
-/// emits finished(exitCode).
+/// window, prints progress once a second, waits until every projection has
+/// caught up, prints a summary (and writes a JSON report), then emits
+/// finished(exitCode).
 class HeadlessRun final : public QObject
 {
     Q_OBJECT
@@ -46,12 +54,17 @@ private:
     void tick();
     void printProgress();
     void finishIfDone();
-    void printSummary();
+    void waitForCatchUp();
+    void printSummary(const LagSnapshot& lag, bool caughtUp);
+    bool writeReport(const LagSnapshot& lag, bool caughtUp);
 
     HeadlessOptions m_options;
     QTextStream& m_out;
     QTextStream& m_err;
-    std::unique_ptr<CommandBus> m_bus;
+    std::unique_ptr<Lab> m_lab;
+    CommandBus* m_bus = nullptr;
+    QTimer m_catchUp;
+    QElapsedTimer m_catchUpClock;
     std::unique_ptr<OrderMix> m_mix;
     QTimer m_tick;
     QTimer m_progress;

@@ -41,6 +41,13 @@ QString jsonText(const QJsonObject& object)
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
+// A null QString binds as SQL NULL, which the NOT NULL text columns refuse;
+// optional text (a customer's e-mail or city) is stored as '' instead.
+QString textOrEmpty(const QString& text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
 QString lineField(qsizetype index, const char* part)
 {
     return QStringLiteral("line:%1:%2").arg(index).arg(QLatin1StringView(part));
@@ -55,6 +62,7 @@ WriteModel::WriteModel(QString path)
 
 WriteModel::~WriteModel()
 {
+    m_inlineHook = {};     // it may hold statements on this connection
     m_statements.clear(); // queries go before their connection
     m_connection.reset();
 }
@@ -309,8 +317,8 @@ CommandResult WriteModel::apply(const RegisterCustomer& command, Outcome& outcom
     QSqlQuery& insert = prepared(QStringLiteral(
         "INSERT INTO customers (name, email, city, registered_at_ms) VALUES (?, ?, ?, ?)"));
     insert.addBindValue(name);
-    insert.addBindValue(email);
-    insert.addBindValue(city);
+    insert.addBindValue(textOrEmpty(email));
+    insert.addBindValue(textOrEmpty(city));
     insert.addBindValue(outcome.nowMs);
     if (!run(insert, &error))
         return CommandResult::failed(internalFailure.arg(error));

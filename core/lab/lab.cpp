@@ -1,0 +1,103 @@
+#include "lab/lab.h"
+
+#include <QDir>
+
+namespace cqrs {
+
+Lab::Lab(LabConfig config, QObject* parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_architecture(m_config.architecture)
+    , m_projectionStore(m_config.architecture == ArchitectureMode::Logical ? ArchitectureMode::Logical
+                                                                           : ArchitectureMode::Physical)
+    , m_synchronous(m_config.synchronousUpdate)
+    , m_bus(std::make_unique<CommandBus>())
+{
+    m_engine = std::make_unique<ProjectionEngine>(writeDbPath(), projectionStorePath(m_architecture));
+    m_queries = std::make_unique<QueryService>(&m_engine->board(), m_config.queryThreads);
+    m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
+    CommandBus* bus = m_bus.get();
+    m_lag = std::make_unique<LagMonitor>(writeDbPath(), &m_engine->board(), &m_engine->recorder(),
+                                         [bus] { return bus->counters(); });
+    // Direct: the projectors are woken from the command worker right after
+    // the commit, without a detour through this thread's event loop.
+    connect(m_bus.get(), &CommandBus::committed, m_engine.get(), &ProjectionEngine::notifyCommitted,
+            Qt::DirectConnection);
+}
+
+Lab::~Lab() { close(); }
+
+QString Lab::writeDbPath() const { return QDir(m_config.dataDir).filePath(QStringLiteral("write.db")); }
+QString Lab::readDbPath() const { return QDir(m_config.dataDir).filePath(QStringLiteral("read.db")); }
+
+QString Lab::projectionStorePath(ArchitectureMode mode) const
+{
+    if (mode == ArchitectureMode::Crud)
+        mode = m_projectionStore;
+    return mode == ArchitectureMode::Logical ? writeDbPath() : readDbPath();
+}
+
+QFuture<StoreInfo> Lab::open()
+{
+    QDir().mkpath(m_config.dataDir);
+    StoreConfig store;
+    store.writeDbPath = writeDbPath();
+    store.seedDemoData = m_config.seedDemoData;
+    store.maxGroupSize = m_config.maxGroupSize;
+    return m_bus->open(store).then(this, [this](const StoreInfo& info) {
+        if (info.ok) {
+            m_open = true;
+            m_engine->notifyCommitted(info.counters.headPosition);
+            m_engine->start();
+            m_lag->start(m_config.lagIntervalMs);
+            applyInlineHook();
+        }
+        return info;
+    });
+}
+
+void Lab::close()
+{
+    // Writers first, so nothing new arrives; then the read side.
+    m_bus->close();
+    m_lag->stop();
+    m_engine->stop();
+    m_queries->stop();
+    m_open = false;
+}
+
+void Lab::setArchitecture(ArchitectureMode mode)
+{
+    if (mode == m_architecture)
+        return;
+    m_architecture = mode;
+    if (mode != ArchitectureMode::Crud && mode != m_projectionStore) {
+        m_projectionStore = mode;
+        m_engine->switchReadStore(projectionStorePath(mode));
+    }
+    m_queries->setStores(mode, writeDbPath(), readDbPath());
+    applyInlineHook();
+    Q_EMIT architectureChanged(mode);
+}
+
+void Lab::setSynchronousUpdate(bool synchronous)
+{
+    if (synchronous == m_synchronous)
+        return;
+    m_synchronous = synchronous;
+    applyInlineHook();
+    Q_EMIT synchronousUpdateChanged(synchronous);
+}
+
+void Lab::applyInlineHook()
+{
+    if (!m_open)
+        return;
+    const bool attach = m_projectionStore == ArchitectureMode::Physical;
+    if (m_synchronous)
+        m_bus->setInlineHook(m_engine->inlineHook(), attach ? readDbPath() : QString());
+    else
+        m_bus->setInlineHook({}, {});
+}
+
+} // namespace cqrs

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "commands/commandbus.h"
+#include "metrics/lagmonitor.h"
+#include "projections/projectionengine.h"
+#include "read/queryservice.h"
+
+#include <QFuture>
+#include <QObject>
+
+#include <memory>
+
+namespace cqrs {
+
+struct LabConfig
+{
+    /// Holds write.db and, for physical separation, read.db.
+    QString dataDir;
+    ArchitectureMode architecture = ArchitectureMode::Physical;
+    bool synchronousUpdate = false;
+    bool seedDemoData = true;
+    int maxGroupSize = 64;
+    int lagIntervalMs = 100;
+    int queryThreads = 3;
+};
+
+/// The whole laboratory, wired: the command bus (write side), the projection
+/// engine (read side), the query service and the lag monitor. The desktop
+/// window, the headless run and the tests all build on it, so every client
+/// sees the same behaviour. Lives on the thread that creates it; its parts
+/// run on their own threads.
+class Lab final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Lab(LabConfig config, QObject* parent = nullptr);
+    ~Lab() override;
+
+    /// Opens the write store, then starts the projectors, the query side
+    /// and the lag monitor. The future reports whether the store opened.
+    QFuture<StoreInfo> open();
+    /// Stops every thread (the queued commands are answered first).
+    void close();
+
+    CommandBus& bus() { return *m_bus; }
+    ProjectionEngine& projections() { return *m_engine; }
+    QueryService& queries() { return *m_queries; }
+    LagMonitor& lag() { return *m_lag; }
+
+    QString writeDbPath() const;
+    QString readDbPath() const;
+    /// Where the projectors write for a given architecture (CRUD keeps the
+    /// last CQRS store warm so switching back is instant).
+    QString projectionStorePath(ArchitectureMode mode) const;
+
+    ArchitectureMode architecture() const { return m_architecture; }
+    void setArchitecture(ArchitectureMode mode);
+    bool synchronousUpdate() const { return m_synchronous; }
+    void setSynchronousUpdate(bool synchronous);
+
+Q_SIGNALS:
+    void architectureChanged(cqrs::ArchitectureMode mode);
+    void synchronousUpdateChanged(bool synchronous);
+
+private:
+    void applyInlineHook();
+
+    LabConfig m_config;
+    ArchitectureMode m_architecture;
+    ArchitectureMode m_projectionStore;
+    bool m_synchronous;
+    bool m_open = false;
+    std::unique_ptr<CommandBus> m_bus;
+    std::unique_ptr<ProjectionEngine> m_engine;
+    std::unique_ptr<QueryService> m_queries;
+    std::unique_ptr<LagMonitor> m_lag;
+};
+
+} // namespace cqrs

@@ -1,0 +1,166 @@
+#include "metrics/lagmonitor.h"
+
+#include "events/eventlogreader.h"
+#include "metrics/visibilityrecorder.h"
+#include "projections/projectionboard.h"
+#include "util/monotonicclock.h"
+
+#include <QThread>
+
+#include <cmath>
+
+namespace cqrs {
+
+double LagSnapshot::worstTimeBehindMs() const
+{
+    double worst = 0;
+    for (const ProjectionLag& lag : projections)
+        worst = std::max(worst, lag.timeBehindMs);
+    return worst;
+}
+
+bool LagSnapshot::caughtUp() const
+{
+    for (const ProjectionLag& lag : projections) {
+        if (lag.eventsBehind > 0)
+            return false;
+    }
+    return true;
+}
+
+/// Lives on the monitor thread: owns the timer and the event-log reader.
+class LagMonitor::Worker final : public QObject
+{
+public:
+    explicit Worker(LagMonitor* monitor)
+        : m_monitor(monitor)
+        , m_timer(this)
+    {
+        connect(&m_timer, &QTimer::timeout, this, &Worker::tick);
+    }
+
+    void begin(int intervalMs)
+    {
+        m_log = std::make_unique<EventLogReader>(m_monitor->m_writeDbPath);
+        m_timer.start(intervalMs);
+        tick();
+    }
+
+    void end()
+    {
+        m_timer.stop();
+        m_log.reset();
+        QThread::currentThread()->quit();
+    }
+
+    void tick()
+    {
+        const LagSnapshot snapshot = compute();
+        {
+            std::lock_guard lock(m_monitor->m_mutex);
+            m_monitor->m_latest = snapshot;
+        }
+        Q_EMIT m_monitor->snapshotReady(snapshot);
+    }
+
+private:
+    double timeBehindMs(qint64 position, qint64 nowNs, qint64 nowMs)
+    {
+        // A projection that is behind for a long time asks about the same
+        // event every tick: remember the answer.
+        if (position != m_cachedPosition) {
+            if (!m_log->commitTime(position, &m_cachedWallMs, &m_cachedMonoNs))
+                return 0;
+            m_cachedPosition = position;
+        }
+        const double monoAgeMs = (nowNs - m_cachedMonoNs) / 1e6;
+        const double wallAgeMs = double(nowMs - m_cachedWallMs);
+        // Trust the monotonic stamp only if it was taken on this boot.
+        const double age = (monoAgeMs >= 0 && std::abs(monoAgeMs - wallAgeMs) < 2000) ? monoAgeMs : wallAgeMs;
+        return std::max(0.0, age);
+    }
+
+    LagSnapshot compute()
+    {
+        LagSnapshot snapshot;
+        const qint64 nowNs = monotonicNowNs();
+        const qint64 nowMs = wallNowMs();
+        snapshot.takenAtNs = nowNs;
+        if (m_monitor->m_writeCounters)
+            snapshot.write = m_monitor->m_writeCounters();
+        snapshot.head = std::max(snapshot.write.headPosition, m_monitor->m_board->head());
+        const VisibilityRecorder::Snapshot all = m_monitor->m_recorder->snapshot({}, nowNs);
+        snapshot.p50Ms = all.window.quantileMs(0.50);
+        snapshot.p95Ms = all.window.quantileMs(0.95);
+        snapshot.p99Ms = all.window.quantileMs(0.99);
+        snapshot.maxMs = all.window.maxMs();
+        snapshot.windowSamples = all.window.count();
+        snapshot.cumulative = all.cumulative;
+        for (const ProjectionStatus& status : m_monitor->m_board->statuses()) {
+            ProjectionLag lag;
+            lag.status = status;
+            lag.eventsBehind = std::max<qint64>(0, snapshot.head - status.checkpoint);
+            if (lag.eventsBehind > 0)
+                lag.timeBehindMs = timeBehindMs(status.checkpoint + 1, nowNs, nowMs);
+            const VisibilityRecorder::Snapshot own = m_monitor->m_recorder->snapshot(status.name, nowNs);
+            lag.p50Ms = own.window.quantileMs(0.50);
+            lag.p99Ms = own.window.quantileMs(0.99);
+            snapshot.projections.append(lag);
+        }
+        return snapshot;
+    }
+
+    LagMonitor* m_monitor;
+    QTimer m_timer;
+    std::unique_ptr<EventLogReader> m_log;
+    qint64 m_cachedPosition = -1;
+    qint64 m_cachedWallMs = 0;
+    qint64 m_cachedMonoNs = 0;
+};
+
+LagMonitor::LagMonitor(QString writeDbPath, const ProjectionBoard* board,
+                       VisibilityRecorder* recorder, std::function<WriteCounters()> writeCounters,
+                       QObject* parent)
+    : QObject(parent)
+    , m_writeDbPath(std::move(writeDbPath))
+    , m_board(board)
+    , m_recorder(recorder)
+    , m_writeCounters(std::move(writeCounters))
+{
+    qRegisterMetaType<LagSnapshot>();
+}
+
+LagMonitor::~LagMonitor() { stop(); }
+
+void LagMonitor::start(int intervalMs)
+{
+    if (m_thread)
+        return;
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("lag-monitor"));
+    m_worker = new Worker(this);
+    m_worker->moveToThread(m_thread);
+    m_thread->start();
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, intervalMs] { worker->begin(intervalMs); },
+                              Qt::QueuedConnection);
+}
+
+void LagMonitor::stop()
+{
+    if (!m_thread)
+        return;
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->end(); }, Qt::QueuedConnection);
+    m_thread->wait();
+    delete m_worker;
+    delete m_thread;
+    m_worker = nullptr;
+    m_thread = nullptr;
+}
+
+LagSnapshot LagMonitor::latest() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_latest;
+}
+
+} // namespace cqrs

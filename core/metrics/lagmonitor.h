@@ -1,0 +1,54 @@
+#pragma once
+
+#include "metrics/lagsnapshot.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+class QThread;
+
+namespace cqrs {
+
+class EventLogReader;
+class ProjectionBoard;
+class VisibilityRecorder;
+
+/// Publishes a LagSnapshot ten times a second (or at the set interval) from
+/// a thread of its own: head position, per projection checkpoint, events and
+/// time behind, state, and visibility latency percentiles. One monotonic
+/// clock for all latencies.
+class LagMonitor final : public QObject
+{
+    Q_OBJECT
+
+public:
+    LagMonitor(QString writeDbPath, const ProjectionBoard* board, VisibilityRecorder* recorder,
+               std::function<WriteCounters()> writeCounters, QObject* parent = nullptr);
+    ~LagMonitor() override;
+
+    void start(int intervalMs = 100);
+    void stop();
+    /// The newest snapshot; thread-safe.
+    LagSnapshot latest() const;
+
+Q_SIGNALS:
+    void snapshotReady(const cqrs::LagSnapshot& snapshot);
+
+private:
+    class Worker;
+    QString m_writeDbPath;
+    const ProjectionBoard* m_board;
+    VisibilityRecorder* m_recorder;
+    std::function<WriteCounters()> m_writeCounters;
+    QThread* m_thread = nullptr;
+    Worker* m_worker = nullptr;
+    mutable std::mutex m_mutex;
+    LagSnapshot m_latest;
+    friend class Worker;
+};
+
+} // namespace cqrs

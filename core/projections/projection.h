@@ -1,0 +1,67 @@
+#pragma once
+
+#include "events/event.h"
+#include "projections/changeset.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStringList>
+
+#include <memory>
+
+namespace cqrs {
+
+/// A connection plus its cache of prepared statements, handed to
+/// projections. Bound to one connection and one thread.
+class SqlContext final
+{
+public:
+    explicit SqlContext(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
+    ~SqlContext() { m_statements.clear(); }
+    SqlContext(const SqlContext&) = delete;
+    SqlContext& operator=(const SqlContext&) = delete;
+
+    const QSqlDatabase& db() const { return m_db; }
+    QSqlQuery& prepared(const QString& sql);
+    /// Executes a prepared query after its values are bound.
+    bool exec(QSqlQuery& query, QString* error);
+    bool exec(const QString& sql, QString* error);
+
+private:
+    QSqlDatabase m_db;
+    QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+};
+
+/// A projection folds events into denormalized read tables (all named
+/// rv_*). It keeps no state of its own: everything is in its tables, so the
+/// same projection can run in a projector, inside a command transaction
+/// (synchronous mode) or into a scratch store (time travel).
+class Projection
+{
+public:
+    virtual ~Projection() = default;
+
+    /// Stable identifier, used for checkpoints ("order_summary").
+    virtual QString name() const = 0;
+    /// For people ("Order summary").
+    virtual QString title() const = 0;
+    /// CREATE ... IF NOT EXISTS statements for its tables and indexes.
+    virtual QStringList schema() const = 0;
+    /// Its tables, emptied by a rebuild.
+    virtual QStringList tables() const = 0;
+    /// Folds one event; returns false with *error to stop the projection.
+    virtual bool apply(SqlContext& sql, const Event& event, ChangeSet& changes, QString* error) = 0;
+    /// A SELECT of its rows in a stable order, for comparisons in tests.
+    virtual QString canonicalQuery() const = 0;
+};
+
+using ProjectionList = std::vector<std::unique_ptr<Projection>>;
+
+/// The five views of CQRS Lab, in display order.
+ProjectionList createProjections();
+
+} // namespace cqrs

@@ -1,0 +1,240 @@
+#include "projections/projectionengine.h"
+
+#include "events/eventlogreader.h"
+#include "projections/projection.h"
+#include "projections/projector.h"
+#include "projections/readstore.h"
+#include "util/monotonicclock.h"
+#include "util/sqlconnection.h"
+
+#include <QFile>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace cqrs {
+
+ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, QObject* parent)
+    : QObject(parent)
+    , m_writeDbPath(std::move(writeDbPath))
+    , m_readDbPath(std::move(readDbPath))
+{
+    qRegisterMetaType<ProjectionAdvance>();
+    qRegisterMetaType<ReplayResult>();
+    for (auto& projection : createProjections()) {
+        m_board.add(projection->name(), projection->title());
+        auto* projector = new Projector(std::move(projection), m_writeDbPath, m_readDbPath,
+                                        &m_board, &m_recorder);
+        auto* thread = new QThread;
+        thread->setObjectName(QStringLiteral("projector-") + projector->name());
+        projector->moveToThread(thread);
+        connect(projector, &Projector::advanced, this, &ProjectionEngine::advanced);
+        connect(projector, &Projector::failed, this, &ProjectionEngine::projectionFailed);
+        m_projectors.push_back(projector);
+        m_threads.push_back(thread);
+    }
+}
+
+ProjectionEngine::~ProjectionEngine() { stop(); }
+
+void ProjectionEngine::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    for (size_t i = 0; i < m_projectors.size(); ++i) {
+        m_threads[i]->start();
+        QMetaObject::invokeMethod(m_projectors[i], &Projector::start, Qt::QueuedConnection);
+    }
+}
+
+void ProjectionEngine::stop()
+{
+    for (size_t i = 0; i < m_projectors.size(); ++i) {
+        if (m_threads[i]->isRunning()) {
+            // shutdown() closes the connections on the projector's own thread,
+            // then quits that thread's event loop.
+            QMetaObject::invokeMethod(m_projectors[i], &Projector::shutdown, Qt::QueuedConnection);
+            m_threads[i]->wait();
+        }
+        delete m_projectors[i];
+        delete m_threads[i];
+    }
+    m_projectors.clear();
+    m_threads.clear();
+}
+
+QString ProjectionEngine::readDbPath() const
+{
+    std::lock_guard lock(m_pathMutex);
+    return m_readDbPath;
+}
+
+void ProjectionEngine::notifyCommitted(qint64 head)
+{
+    m_board.setHead(head);
+    for (Projector* projector : m_projectors)
+        QMetaObject::invokeMethod(projector, &Projector::wake, Qt::QueuedConnection);
+}
+
+void ProjectionEngine::forEach(const QString& projection,
+                               const std::function<void(Projector*)>& action)
+{
+    for (Projector* projector : m_projectors) {
+        if (projection.isEmpty() || projector->name() == projection)
+            action(projector);
+    }
+}
+
+void ProjectionEngine::setDelay(const QString& projection, int delayMs, int jitterMs)
+{
+    forEach(projection, [&](Projector* projector) {
+        m_board.changeKnobs(projector->name(), [&](ProjectorKnobs& knobs) {
+            knobs.delayMs = std::clamp(delayMs, 0, 60'000);
+            knobs.jitterMs = std::clamp(jitterMs, 0, 60'000);
+        });
+        QMetaObject::invokeMethod(projector, &Projector::wake, Qt::QueuedConnection);
+    });
+}
+
+void ProjectionEngine::setBatchSize(const QString& projection, int batchSize)
+{
+    forEach(projection, [&](Projector* projector) {
+        m_board.changeKnobs(projector->name(), [&](ProjectorKnobs& knobs) {
+            knobs.batchSize = std::clamp(batchSize, 1, 10'000);
+        });
+        QMetaObject::invokeMethod(projector, &Projector::wake, Qt::QueuedConnection);
+    });
+}
+
+void ProjectionEngine::setPaused(const QString& projection, bool paused)
+{
+    forEach(projection, [&](Projector* projector) {
+        m_board.changeKnobs(projector->name(), [&](ProjectorKnobs& knobs) { knobs.paused = paused; });
+        if (paused)
+            m_board.changeStatus(projector->name(), [](ProjectionStatus& s) {
+                if (s.state != ProjectionState::Failed && s.state != ProjectionState::Rebuilding)
+                    s.state = ProjectionState::Paused;
+            });
+        QMetaObject::invokeMethod(projector, &Projector::wake, Qt::QueuedConnection);
+    });
+}
+
+void ProjectionEngine::retry(const QString& projection)
+{
+    forEach(projection, [](Projector* projector) {
+        QMetaObject::invokeMethod(projector, &Projector::retry, Qt::QueuedConnection);
+    });
+}
+
+void ProjectionEngine::rebuild(const QString& projection)
+{
+    forEach(projection, [](Projector* projector) {
+        QMetaObject::invokeMethod(projector, &Projector::rebuild, Qt::QueuedConnection);
+    });
+}
+
+void ProjectionEngine::switchReadStore(const QString& readDbPath)
+{
+    {
+        std::lock_guard lock(m_pathMutex);
+        m_readDbPath = readDbPath;
+    }
+    for (Projector* projector : m_projectors)
+        QMetaObject::invokeMethod(projector, [projector, readDbPath] {
+            projector->switchReadStore(readDbPath);
+        }, Qt::QueuedConnection);
+}
+
+void ProjectionEngine::setPoisonPosition(const QString& projection, qint64 position)
+{
+    forEach(projection, [position](Projector* projector) { projector->setPoisonPosition(position); });
+}
+
+QFuture<ReplayResult> ProjectionEngine::replayTo(qint64 position, const QString& scratchPath) const
+{
+    const QString writeDbPath = m_writeDbPath;
+    return QtConcurrent::run([writeDbPath, position, scratchPath] {
+        ReplayResult result;
+        result.storePath = scratchPath;
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(scratchPath + suffix);
+        ProjectionList projections = createProjections();
+        SqlConnection store(QStringLiteral("replay"), scratchPath, SqlConnection::Role::Writer);
+        EventLogReader log(writeDbPath);
+        if (!store.open(&result.error))
+            return result;
+        SqlContext sql(store.db());
+        if (!ReadStore::prepare(sql, projections, &result.error))
+            return result;
+        qint64 done = 0;
+        while (done < position) {
+            const EventList events =
+                log.readAfter(done, int(std::min<qint64>(5'000, position - done)), &result.error);
+            if (events.isEmpty())
+                break; // the log ends before `position`
+            if (!sql.exec(QStringLiteral("BEGIN"), &result.error))
+                return result;
+            for (const auto& projection : projections) {
+                ChangeSet ignored;
+                qint64 checkpoint = 0;
+                qint64 failedAt = 0;
+                if (!ReadStore::applyBatch(sql, *projection, events, ignored, &checkpoint,
+                                           &failedAt, &result.error)) {
+                    sql.exec(QStringLiteral("ROLLBACK"), nullptr);
+                    result.error = QStringLiteral("%1 failed at event %2: %3")
+                                       .arg(projection->title())
+                                       .arg(failedAt)
+                                       .arg(result.error);
+                    return result;
+                }
+            }
+            if (!sql.exec(QStringLiteral("COMMIT"), &result.error))
+                return result;
+            done = events.last().position;
+            result.eventsApplied += events.size();
+        }
+        result.position = done;
+        result.ok = result.error.isEmpty();
+        return result;
+    });
+}
+
+std::function<bool(const QSqlDatabase&, const EventList&, QString*)> ProjectionEngine::inlineHook()
+{
+    struct InlineState
+    {
+        ProjectionList projections = createProjections();
+        std::unique_ptr<SqlContext> sql;
+    };
+    auto state = std::make_shared<InlineState>();
+    VisibilityRecorder* recorder = &m_recorder;
+    return [state, recorder](const QSqlDatabase& db, const EventList& events, QString* error) {
+        if (events.isEmpty())
+            return true;
+        if (!state->sql)
+            state->sql = std::make_unique<SqlContext>(db);
+        for (const auto& projection : state->projections) {
+            const qint64 checkpoint = ReadStore::checkpoint(*state->sql, projection->name(), error);
+            if (checkpoint < 0)
+                return false;
+            // A projection that is behind (paused, delayed) keeps its own
+            // pace; only a caught-up one is advanced inside the transaction.
+            if (checkpoint != events.first().position - 1)
+                continue;
+            ChangeSet ignored;
+            qint64 newCheckpoint = 0;
+            qint64 failedAt = 0;
+            if (!ReadStore::applyBatch(*state->sql, *projection, events, ignored, &newCheckpoint,
+                                       &failedAt, error))
+                return false;
+            const qint64 now = monotonicNowNs();
+            QList<qint64> latencies;
+            for (const Event& event : events)
+                latencies.append(now - event.committedMonoNs);
+            recorder->record(projection->name(), now, latencies);
+        }
+        return true;
+    };
+}
+
+} // namespace cqrs

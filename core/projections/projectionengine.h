@@ -1,0 +1,100 @@
+#pragma once
+
+#include "events/event.h"
+#include "metrics/visibilityrecorder.h"
+#include "projections/changeset.h"
+#include "projections/projectionboard.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+#include <mutex>
+#include <memory>
+#include <vector>
+
+class QSqlDatabase;
+class QThread;
+
+namespace cqrs {
+
+class Projector;
+
+/// The result of replaying the log into a scratch store (time travel).
+struct ReplayResult
+{
+    bool ok = false;
+    QString error;
+    QString storePath;
+    qint64 position = 0;
+    qint64 eventsApplied = 0;
+};
+
+/// Owns the projectors, one thread each, and the knobs that steer them.
+/// Every method may be called from any thread; work happens on the
+/// projector threads. Signals are delivered in the engine's thread.
+class ProjectionEngine final : public QObject
+{
+    Q_OBJECT
+
+public:
+    ProjectionEngine(QString writeDbPath, QString readDbPath, QObject* parent = nullptr);
+    ~ProjectionEngine() override;
+
+    /// Starts the projector threads (each opens its own connections).
+    void start();
+    /// Stops and joins the projector threads. Idempotent.
+    void stop();
+
+    QStringList projectionNames() const { return m_board.names(); }
+    ProjectionBoard& board() { return m_board; }
+    const ProjectionBoard& board() const { return m_board; }
+    VisibilityRecorder& recorder() { return m_recorder; }
+    QString readDbPath() const;
+
+    /// New events up to `head` exist. Thread-safe and cheap: connect the
+    /// command bus's committed() signal to it with a direct connection.
+    void notifyCommitted(qint64 head);
+
+    // Knobs. An empty name means every projection.
+    void setDelay(const QString& projection, int delayMs, int jitterMs);
+    void setBatchSize(const QString& projection, int batchSize);
+    void setPaused(const QString& projection, bool paused);
+    void retry(const QString& projection);
+    void rebuild(const QString& projection);
+    /// Moves every projector to another read store (architecture switch).
+    /// Each resumes from that store's own checkpoint.
+    void switchReadStore(const QString& readDbPath);
+
+    /// Replays events 1..position into a scratch store at `scratchPath`
+    /// (replaced if it exists), without disturbing the live views.
+    QFuture<ReplayResult> replayTo(qint64 position, const QString& scratchPath) const;
+
+    /// A hook for CommandBus::setInlineHook: folds a command's events into
+    /// every view inside the command's own transaction (synchronous mode).
+    std::function<bool(const QSqlDatabase&, const EventList&, QString*)> inlineHook();
+
+    /// Test hook: `projection` fails when it reaches `position` (0 = off).
+    void setPoisonPosition(const QString& projection, qint64 position);
+
+Q_SIGNALS:
+    void advanced(const cqrs::ProjectionAdvance& advance);
+    void projectionFailed(const QString& projection, const QString& reason);
+
+private:
+    void forEach(const QString& projection, const std::function<void(Projector*)>& action);
+
+    QString m_writeDbPath;
+    mutable std::mutex m_pathMutex;
+    QString m_readDbPath;
+    ProjectionBoard m_board;
+    VisibilityRecorder m_recorder;
+    std::vector<Projector*> m_projectors;
+    std::vector<QThread*> m_threads;
+    bool m_started = false;
+};
+
+} // namespace cqrs
+
+Q_DECLARE_METATYPE(cqrs::ReplayResult)

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace cqrs {
+
+enum class ProjectionState { Starting, Live, CatchingUp, Paused, Rebuilding, Failed };
+
+QString projectionStateName(ProjectionState state);
+
+/// The knobs of one projection, changeable at runtime from any thread.
+struct ProjectorKnobs
+{
+    int delayMs = 0;
+    int jitterMs = 0;
+    int batchSize = 500;
+    bool paused = false;
+};
+
+/// What a projection is doing right now, as a value.
+struct ProjectionStatus
+{
+    QString name;
+    QString title;
+    ProjectionState state = ProjectionState::Starting;
+    qint64 checkpoint = 0;
+    /// Why it stopped, and at which event (Failed only).
+    QString error;
+    qint64 failedPosition = 0;
+    ProjectorKnobs knobs;
+    /// Rebuilding only: events replayed so far and the target position.
+    qint64 rebuildDone = 0;
+    qint64 rebuildTarget = 0;
+    /// Events folded in by this projector since the program started.
+    qint64 eventsApplied = 0;
+};
+
+using ProjectionStatusList = QList<ProjectionStatus>;
+
+} // namespace cqrs
+
+Q_DECLARE_METATYPE(cqrs::ProjectionStatus)

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "events/event.h"
+#include "projections/changeset.h"
+#include "projections/projection.h"
+#include "projections/projectionstatus.h"
+#include "projections/readstore.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+
+namespace cqrs {
+
+class EventLogReader;
+class ProjectionBoard;
+class SqlConnection;
+class VisibilityRecorder;
+
+/// Runs one projection on its own thread (a worker object moved to a
+/// QThread). It opens its own connections: one reading the event log, one
+/// writing the read store. It wakes on new commits (and on a slow poll as a
+/// fallback), reads the events after its checkpoint in batches, and writes
+/// view rows and the new checkpoint in one read-store transaction.
+///
+/// Injected delay: an event becomes applicable delay (+ jitter) after its
+/// commit, so the visibility latency it causes is exactly measurable.
+/// All slots are invoked queued by ProjectionEngine.
+class Projector final : public QObject
+{
+    Q_OBJECT
+
+public:
+    Projector(std::unique_ptr<Projection> projection, QString writeDbPath, QString readDbPath,
+              ProjectionBoard* board, VisibilityRecorder* recorder);
+    ~Projector() override;
+
+    QString name() const { return m_name; }
+
+    /// Test hook, any thread: fail when applying this position (0 = off).
+    void setPoisonPosition(qint64 position) { m_poison.store(position); }
+
+public Q_SLOTS:
+    void start();
+    void wake();
+    void retry();
+    void rebuild();
+    void switchReadStore(const QString& readDbPath);
+    /// Closes the connections; call on the projector thread before it quits.
+    void shutdown();
+
+Q_SIGNALS:
+    void advanced(const cqrs::ProjectionAdvance& advance);
+    void failed(const QString& projection, const QString& reason);
+
+private:
+    bool openStore(QString* error);
+    void closeStore();
+    void scheduleStep();
+    void step();
+    void fail(qint64 position, const QString& reason);
+    void setState(ProjectionState state);
+    qint64 dueNs(const Event& event, const ProjectorKnobs& knobs) const;
+    bool commitTimeIsComparable(const Event& event) const;
+
+    std::unique_ptr<Projection> m_projection;
+    const QString m_name;
+    QString m_writeDbPath;
+    QString m_readDbPath;
+    ProjectionBoard* m_board;
+    VisibilityRecorder* m_recorder;
+
+    // Connections before the contexts that use them, so they outlive them.
+    std::unique_ptr<SqlConnection> m_readStore;
+    std::unique_ptr<SqlContext> m_sql;
+    std::unique_ptr<EventLogReader> m_log;
+
+    std::deque<Event> m_buffer; // fetched, not yet applied, in order
+    qint64 m_checkpoint = 0;
+    qint64 m_fetchedUpTo = 0;
+    bool m_stepQueued = false;
+    bool m_failed = false;
+    bool m_rebuilding = false;
+    bool m_open = false;
+    qint64 m_startedNs = 0;
+    std::atomic<qint64> m_poison{0};
+    QTimer m_poll;
+    QTimer m_due;
+};
+
+} // namespace cqrs

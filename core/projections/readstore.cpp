@@ -1,0 +1,93 @@
+#include "projections/readstore.h"
+
+#include "util/monotonicclock.h"
+
+namespace cqrs::ReadStore {
+
+bool prepare(SqlContext& sql, Projection& projection, QString* error)
+{
+    if (!sql.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS rv_checkpoints ("
+                                 " projection TEXT PRIMARY KEY,"
+                                 " position INTEGER NOT NULL,"
+                                 " updated_at_ms INTEGER NOT NULL) WITHOUT ROWID"),
+                  error))
+        return false;
+    for (const QString& statement : projection.schema()) {
+        if (!sql.exec(statement, error))
+            return false;
+    }
+    QSqlQuery& insert = sql.prepared(QStringLiteral(
+        "INSERT OR IGNORE INTO rv_checkpoints (projection, position, updated_at_ms) VALUES (?, 0, ?)"));
+    insert.addBindValue(projection.name());
+    insert.addBindValue(wallNowMs());
+    return sql.exec(insert, error);
+}
+
+bool prepare(SqlContext& sql, const ProjectionList& projections, QString* error)
+{
+    for (const auto& projection : projections) {
+        if (!prepare(sql, *projection, error))
+            return false;
+    }
+    return true;
+}
+
+qint64 checkpoint(SqlContext& sql, const QString& projection, QString* error)
+{
+    QSqlQuery& query =
+        sql.prepared(QStringLiteral("SELECT position FROM rv_checkpoints WHERE projection = ?"));
+    query.addBindValue(projection);
+    if (!sql.exec(query, error))
+        return -1;
+    const qint64 position = query.next() ? query.value(0).toLongLong() : 0;
+    query.finish();
+    return position;
+}
+
+bool setCheckpoint(SqlContext& sql, const QString& projection, qint64 position, QString* error)
+{
+    QSqlQuery& update = sql.prepared(QStringLiteral(
+        "UPDATE rv_checkpoints SET position = ?, updated_at_ms = ? WHERE projection = ?"));
+    update.addBindValue(position);
+    update.addBindValue(wallNowMs());
+    update.addBindValue(projection);
+    return sql.exec(update, error);
+}
+
+bool clear(SqlContext& sql, Projection& projection, QString* error)
+{
+    for (const QString& table : projection.tables()) {
+        if (!sql.exec(QStringLiteral("DELETE FROM %1").arg(table), error))
+            return false;
+    }
+    return setCheckpoint(sql, projection.name(), 0, error);
+}
+
+bool applyBatch(SqlContext& sql, Projection& projection, const EventList& events,
+                ChangeSet& changes, qint64* newCheckpoint, qint64* failedAt, QString* error,
+                const EventGuard& guard)
+{
+    qint64 position = checkpoint(sql, projection.name(), error);
+    if (position < 0)
+        return false;
+    for (const Event& event : events) {
+        if (event.position <= position)
+            continue; // already folded in (by the synchronous path, or before a restart)
+        if (event.position != position + 1) {
+            *failedAt = event.position;
+            *error = QStringLiteral("event %1 follows checkpoint %2: the log has a gap")
+                         .arg(event.position)
+                         .arg(position);
+            return false;
+        }
+        if ((guard && !guard(event, error)) || !projection.apply(sql, event, changes, error)) {
+            *failedAt = event.position;
+            return false;
+        }
+        position = event.position;
+    }
+    *newCheckpoint = position;
+    return setCheckpoint(sql, projection.name(), position, error);
+}
+
+} // namespace cqrs::ReadStore
