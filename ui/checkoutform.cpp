@@ -70,7 +70,9 @@ CheckoutForm::CheckoutForm(QWidget* parent)
 
     auto* form = new QFormLayout;
     form->addRow(tr("&Customer:"), m_customer);
-    form->addRow(tr("P&roduct:"), productRow);
+    auto* productLabel = new QLabel(tr("P&roduct:"), this);
+    productLabel->setBuddy(m_product);
+    form->addRow(productLabel, productRow);
 
     auto* totalRow = new QHBoxLayout;
     totalRow->addWidget(m_removeLine);
@@ -100,24 +102,53 @@ CheckoutForm::CheckoutForm(QWidget* parent)
 
 void CheckoutForm::setCatalog(const CatalogSnapshot& catalog)
 {
+    // Called on every refresh of the read side: update the pickers in place
+    // and rebuild them only when the set of entries changed, so an open
+    // drop-down or half-typed name is never disturbed.
     m_catalog = catalog;
-    const QVariant customer = m_customer->currentData();
-    m_customer->clear();
+    QList<qint64> customerIds;
     for (const CustomerInfo& c : catalog.customers)
-        m_customer->addItem(c.name, c.id);
-    const int customerIndex = m_customer->findData(customer);
-    m_customer->setCurrentIndex(customerIndex >= 0 ? customerIndex : -1);
-
-    const QVariant product = m_product->currentData();
-    m_product->clear();
-    for (const ProductInfo& p : catalog.products) {
-        if (p.discontinued)
-            continue;
-        m_product->addItem(tr("%1 — %2 (%3 in stock)").arg(p.name, formatCents(p.priceCents)).arg(p.stock),
-                           p.id);
+        customerIds.append(c.id);
+    QList<qint64> shownCustomers;
+    for (int i = 0; i < m_customer->count(); ++i)
+        shownCustomers.append(m_customer->itemData(i).toLongLong());
+    if (customerIds != shownCustomers) {
+        const QVariant customer = m_customer->currentData();
+        const QString typed = m_customer->currentText();
+        const QSignalBlocker blocker(m_customer);
+        m_customer->clear();
+        for (const CustomerInfo& c : catalog.customers)
+            m_customer->addItem(c.name, c.id);
+        const int index = m_customer->findData(customer);
+        m_customer->setCurrentIndex(index);
+        if (index < 0)
+            m_customer->setEditText(typed);
     }
-    const int productIndex = m_product->findData(product);
-    m_product->setCurrentIndex(productIndex >= 0 ? productIndex : 0);
+
+    QList<qint64> productIds;
+    for (const ProductInfo& p : catalog.products) {
+        if (!p.discontinued)
+            productIds.append(p.id);
+    }
+    QList<qint64> shownProducts;
+    for (int i = 0; i < m_product->count(); ++i)
+        shownProducts.append(m_product->itemData(i).toLongLong());
+    if (productIds != shownProducts) {
+        const QVariant product = m_product->currentData();
+        const QSignalBlocker blocker(m_product);
+        m_product->clear();
+        for (qint64 id : productIds)
+            m_product->addItem(QString(), id);
+        const int index = m_product->findData(product);
+        m_product->setCurrentIndex(index >= 0 ? index : 0);
+    }
+    for (int i = 0; i < m_product->count(); ++i) {
+        if (const ProductInfo* p = product(m_product->itemData(i).toLongLong())) {
+            const QString text = tr("%1 — %2 (%3 in stock)").arg(p->name, formatCents(p->priceCents)).arg(p->stock);
+            if (m_product->itemText(i) != text)
+                m_product->setItemText(i, text);
+        }
+    }
     updateTotals();
 }
 
@@ -236,6 +267,8 @@ void CheckoutForm::markField(const QString& field)
         }
     }
 }
+
+QString CheckoutForm::answerText() const { return m_answer->text(); }
 
 void CheckoutForm::showResult(const CommandResult& result)
 {

@@ -24,8 +24,18 @@ class CheckoutForm final : public QWidget
 public:
     explicit CheckoutForm(QWidget* parent = nullptr);
 
+    /// Customers and products as the read side shows them (prices may be
+    /// stale: the write side then rejects the order with the new price).
     void setCatalog(const CatalogSnapshot& catalog);
     void showResult(const CommandResult& result);
+    const CatalogSnapshot& catalog() const { return m_catalog; }
+    QComboBox* customerPicker() const { return m_customer; }
+    QComboBox* productPicker() const { return m_product; }
+    QSpinBox* quantityPicker() const { return m_quantity; }
+    QPushButton* addLineButton() const { return m_addLine; }
+    QPushButton* placeOrderButton() const { return m_place; }
+    QTableWidget* linesTable() const { return m_lines; }
+    QString answerText() const;
 
 Q_SIGNALS:
     void placeOrderRequested(const cqrs::PlaceOrder& order);

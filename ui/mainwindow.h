@@ -1,19 +1,41 @@
 #pragma once
 
-#include "commands/commandbus.h"
+#include "events/eventstream.h"
+#include "lab/lab.h"
+#include "metrics/lagsnapshot.h"
+#include "projections/changeset.h"
+#include "read/queryresults.h"
+#include "sim/loadgenerator.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QTimer>
 
 #include <memory>
 
 class QLabel;
+class QLineEdit;
+class QTabWidget;
+class QTableView;
 
 namespace cqrs::ui {
 
+class CatalogAdminPanel;
 class CheckoutForm;
+class ControlsPanel;
+class CustomerStatsModel;
+class EventStreamModel;
+class ProductSalesChart;
+class ProductSalesModel;
+class ProjectionPanel;
+class RecentOrdersModel;
+class SearchResultsModel;
+class TimeSeriesChart;
 
-/// The application window: the checkout form and the write-side counters.
+/// The CQRS Lab window: the checkout form and catalog commands on the left
+/// (write side), the live dashboard on the right (read side only), the knobs
+/// in a dock. No SQL runs here: commands go to the bus, queries to the query
+/// service, and both answer through futures.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -22,17 +44,97 @@ public:
     explicit MainWindow(const QString& dataDirectory, QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // For tests and screenshots.
+    Lab* lab() const { return m_lab.get(); }
+    CheckoutForm* checkoutForm() const { return m_form; }
+    ControlsPanel* controls() const { return m_controls; }
+    ProjectionPanel* projectionPanel() const { return m_projections; }
+    TimeSeriesChart* lagChart() const { return m_lagChart; }
+    RecentOrdersModel* recentOrders() const { return m_orders; }
+    CustomerStatsModel* customerStats() const { return m_customers; }
+    ProductSalesModel* productSales() const { return m_products; }
+    SearchResultsModel* searchResults() const { return m_search; }
+    EventStreamModel* eventStream() const { return m_events; }
+    QTabWidget* dashboardTabs() const { return m_tabs; }
+    QLineEdit* searchBox() const { return m_searchBox; }
+    double zoom() const { return m_zoom; }
+    bool isReady() const { return m_ready; }
+
+public Q_SLOTS:
+    void zoomIn();
+    void zoomOut();
+    void resetZoom();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
-    void onStoreOpened(const StoreInfo& info);
-    void refreshCatalog();
+    enum View { OrdersView, CustomersView, ProductsView, RevenueView, SearchView, ViewCount };
+
+    QWidget* buildDashboard();
+    void buildMenus();
+    void startLab();
+    void onLabOpened(const StoreInfo& info);
+    void onAdvanced(const ProjectionAdvance& advance);
+    void onSnapshot(const LagSnapshot& snapshot);
     void submitOrder(const PlaceOrder& order);
-    void refreshCounters();
+    void submitAdminCommand(const Command& command, const QString& what);
+    void markDirty(View view);
+    void refreshDirtyViews();
+    void runQuery(View view);
+    ReadOptions readOptions() const;
+    void noteQueryMeta(const QueryMeta& meta);
+    void updateCatalogForForm();
+    void applyZoom();
+    void resetDemoData();
+    void updateTrafficInfo();
+    void restoreSettings();
+    void saveSettings() const;
 
     QString m_dataDirectory;
-    std::unique_ptr<CommandBus> m_bus;
+    std::unique_ptr<Lab> m_lab;
+    std::unique_ptr<EventStream> m_stream;
+    std::unique_ptr<LoadGenerator> m_traffic;
+    QString m_lastTrafficRejection;
+    bool m_ready = false;
+
     CheckoutForm* m_form = nullptr;
-    QLabel* m_counters = nullptr;
-    QTimer m_countersTimer;
+    CatalogAdminPanel* m_admin = nullptr;
+    ControlsPanel* m_controls = nullptr;
+    ProjectionPanel* m_projections = nullptr;
+    TimeSeriesChart* m_lagChart = nullptr;
+    TimeSeriesChart* m_revenueChart = nullptr;
+    ProductSalesChart* m_productChart = nullptr;
+    QLabel* m_banner = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QLineEdit* m_searchBox = nullptr;
+    QLabel* m_headLabel = nullptr;
+    QLabel* m_rateLabel = nullptr;
+    QLabel* m_modeLabel = nullptr;
+
+    RecentOrdersModel* m_orders = nullptr;
+    CustomerStatsModel* m_customers = nullptr;
+    ProductSalesModel* m_products = nullptr;
+    SearchResultsModel* m_search = nullptr;
+    EventStreamModel* m_events = nullptr;
+
+    QTimer m_refresh;
+    QTimer m_searchDebounce;
+    bool m_dirty[ViewCount] = {};
+    bool m_inFlight[ViewCount] = {};
+    ConsistencyMode m_consistency = ConsistencyMode::Eventual;
+    qint64 m_ownPosition = 0;
+    qint64 m_readViewOrders = 0;
+    qint64 m_lastHead = -1;
+    QList<CustomerStatsRow> m_customerRows;
+    QList<ProductSalesRow> m_productRows;
+    QElapsedTimer m_clock;
+    qint64 m_rateWindowStartNs = 0;
+    qint64 m_rateCommands = 0;
+    qint64 m_rateEvents = 0;
+    double m_zoom = 1.0;
+    bool m_restoring = false;
+    double m_baseFontPointSize = 0;
 };
 
 } // namespace cqrs::ui

@@ -80,14 +80,27 @@ void ProjectionBoard::changeStatus(const QString& name,
         change(*it);
 }
 
-void ProjectionBoard::publishCheckpoint(const QString& name, qint64 position)
+void ProjectionBoard::publishCheckpoint(const QString& name, qint64 position, const QString& store)
 {
     {
         std::lock_guard lock(m_mutex);
+        if (store != m_store)
+            return;
         auto it = m_status.find(name);
         if (it == m_status.end())
             return;
         it->checkpoint = position;
+    }
+    m_advanced.notify_all();
+}
+
+void ProjectionBoard::switchStore(const QString& store, const QHash<QString, qint64>& checkpoints)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_store = store;
+        for (auto it = m_status.begin(); it != m_status.end(); ++it)
+            it->checkpoint = checkpoints.value(it.key(), 0);
     }
     m_advanced.notify_all();
 }

@@ -28,8 +28,14 @@ public:
     ProjectionStatusList statuses() const;
     void changeStatus(const QString& name, const std::function<void(ProjectionStatus&)>& change);
 
-    /// Publishes a committed checkpoint and wakes read-your-writes waiters.
-    void publishCheckpoint(const QString& name, qint64 position);
+    /// Publishes a checkpoint committed to the read store `store` and wakes
+    /// read-your-writes waiters. Ignored when the views have since moved to
+    /// another store (a projector finishing a batch in the old store while
+    /// the architecture switches must not vouch for the new one).
+    void publishCheckpoint(const QString& name, qint64 position, const QString& store);
+    /// The views now live in `store`, whose checkpoints are `checkpoints`
+    /// (missing names: 0). Called before queries are pointed at the store.
+    void switchStore(const QString& store, const QHash<QString, qint64>& checkpoints);
     qint64 checkpoint(const QString& name) const;
     /// Waits until `name` has applied `position` or `timeoutMs` passes.
     /// Returns the checkpoint reached. Never call this on the GUI thread.
@@ -44,6 +50,7 @@ private:
     QStringList m_names;
     QHash<QString, ProjectionStatus> m_status;
     qint64 m_head = 0;
+    QString m_store;
 };
 
 } // namespace cqrs

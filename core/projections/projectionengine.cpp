@@ -13,6 +13,38 @@
 
 namespace cqrs {
 
+namespace {
+
+/// Creates the views' tables in the read store at `path` (when missing) and
+/// reads their checkpoints, on the calling thread. The projectors do the same
+/// on their own threads, but only later: doing it first means that no query
+/// and no synchronous update aimed at the store finds its tables missing, and
+/// that read-your-writes waits for this store's checkpoints, not the old one's.
+QHash<QString, qint64> prepareStore(const QString& path)
+{
+    QHash<QString, qint64> checkpoints;
+    QString error;
+    SqlConnection connection(QStringLiteral("prepare"), path, SqlConnection::Role::Writer);
+    if (connection.open(&error)) {
+        SqlContext sql(connection.db());
+        ProjectionList projections = createProjections();
+        if (sql.exec(QStringLiteral("BEGIN IMMEDIATE"), &error)) {
+            if (ReadStore::prepare(sql, projections, &error) && sql.exec(QStringLiteral("COMMIT"), &error)) {
+                for (const auto& projection : projections)
+                    checkpoints.insert(projection->name(),
+                                       std::max<qint64>(0, ReadStore::checkpoint(sql, projection->name(), &error)));
+                return checkpoints;
+            }
+            sql.exec(QStringLiteral("ROLLBACK"), nullptr);
+        }
+    }
+    // The projectors will meet the same problem and report it as Failed.
+    qWarning("Cannot prepare the read store %s: %s", qUtf8Printable(path), qUtf8Printable(error));
+    return checkpoints;
+}
+
+} // namespace
+
 ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, QObject* parent)
     : QObject(parent)
     , m_writeDbPath(std::move(writeDbPath))
@@ -20,6 +52,7 @@ ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, QObj
 {
     qRegisterMetaType<ProjectionAdvance>();
     qRegisterMetaType<ReplayResult>();
+    m_board.switchStore(m_readDbPath, {});
     for (auto& projection : createProjections()) {
         m_board.add(projection->name(), projection->title());
         auto* projector = new Projector(std::move(projection), m_writeDbPath, m_readDbPath,
@@ -41,6 +74,8 @@ void ProjectionEngine::start()
     if (m_started)
         return;
     m_started = true;
+    const QString store = readDbPath();
+    m_board.switchStore(store, prepareStore(store));
     for (size_t i = 0; i < m_projectors.size(); ++i) {
         m_threads[i]->start();
         QMetaObject::invokeMethod(m_projectors[i], &Projector::start, Qt::QueuedConnection);
@@ -139,6 +174,7 @@ void ProjectionEngine::switchReadStore(const QString& readDbPath)
         std::lock_guard lock(m_pathMutex);
         m_readDbPath = readDbPath;
     }
+    m_board.switchStore(readDbPath, m_started ? prepareStore(readDbPath) : QHash<QString, qint64>{});
     for (Projector* projector : m_projectors)
         QMetaObject::invokeMethod(projector, [projector, readDbPath] {
             projector->switchReadStore(readDbPath);

@@ -80,7 +80,7 @@ bool Projector::openStore(QString* error)
     m_fetchedUpTo = m_checkpoint;
     m_log = std::make_unique<EventLogReader>(m_writeDbPath);
     m_open = true;
-    m_board->publishCheckpoint(m_name, m_checkpoint);
+    m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
     return true;
 }
 
@@ -154,7 +154,7 @@ void Projector::rebuild()
         s.rebuildDone = 0;
         s.rebuildTarget = target;
     });
-    m_board->publishCheckpoint(m_name, 0);
+    m_board->publishCheckpoint(m_name, 0, m_readDbPath);
     setState(ProjectionState::Rebuilding);
     Q_EMIT advanced({m_name, 0, {}, true});
     scheduleStep();
@@ -325,7 +325,7 @@ void Projector::step()
     m_checkpoint = newCheckpoint;
     m_fetchedUpTo = std::max(m_fetchedUpTo, newCheckpoint);
     m_recorder->record(m_name, appliedNs, latencies);
-    m_board->publishCheckpoint(m_name, m_checkpoint);
+    m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
     const bool rebuilding = m_rebuilding;
     m_board->changeStatus(m_name, [&](ProjectionStatus& s) {
         s.eventsApplied += applied;

@@ -5,6 +5,8 @@
 #include "util/sqlconnection.h"
 #include "write/writeschema.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -48,6 +50,23 @@ QString textOrEmpty(const QString& text)
     return text.isNull() ? QStringLiteral("") : text;
 }
 
+// SQLite only notices a foreign file at the first statement and then says
+// "file is not a database" without naming it. Checking the header first gives
+// a message a person can act on, before SQLite touches the file at all.
+// Missing and empty files are fine: SQLite creates the database in them.
+QString foreignFileProblem(const QString& path)
+{
+    QFile file(path);
+    if (!file.exists() || file.size() == 0 || !file.open(QIODevice::ReadOnly))
+        return {};
+    static const QByteArray sqliteHeader("SQLite format 3\0", 16);
+    if (file.read(sqliteHeader.size()) == sqliteHeader)
+        return {};
+    return QStringLiteral("%1 is not a CQRS Lab database (it is not an SQLite file at all). Move it "
+                          "away, or choose another data directory with --db-dir.")
+        .arg(QFileInfo(path).absoluteFilePath());
+}
+
 QString lineField(qsizetype index, const char* part)
 {
     return QStringLiteral("line:%1:%2").arg(index).arg(QLatin1StringView(part));
@@ -71,6 +90,10 @@ QSqlDatabase WriteModel::db() const { return m_connection->db(); }
 
 bool WriteModel::open(QString* error)
 {
+    if (const QString problem = foreignFileProblem(m_path); !problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
     m_connection = std::make_unique<SqlConnection>(QStringLiteral("write"), m_path,
                                                    SqlConnection::Role::Writer);
     if (!m_connection->open(error))

@@ -1,0 +1,180 @@
+#include "sim/loadgenerator.h"
+
+#include "sim/ordermix.h"
+#include "util/monotonicclock.h"
+
+#include <QThread>
+#include <QTimer>
+
+#include <memory>
+
+namespace cqrs {
+
+namespace {
+constexpr qint64 maxInFlight = 5'000;
+constexpr int catalogRefreshMs = 5'000;
+} // namespace
+
+/// Lives on the traffic thread: owns the mix, the pacing timer and the
+/// catalog refresh.
+class LoadGenerator::Worker final : public QObject
+{
+public:
+    explicit Worker(LoadGenerator* generator)
+        : m_generator(generator)
+        , m_tick(this)
+        , m_refresh(this)
+    {
+        m_tick.setTimerType(Qt::PreciseTimer);
+        m_tick.setInterval(5);
+        connect(&m_tick, &QTimer::timeout, this, &Worker::tick);
+        m_refresh.setInterval(catalogRefreshMs);
+        connect(&m_refresh, &QTimer::timeout, this, &Worker::loadCatalog);
+    }
+
+    void begin()
+    {
+        loadCatalog();
+        m_refresh.start();
+        m_tick.start();
+        m_lastTickNs = monotonicNowNs();
+    }
+
+    void end()
+    {
+        m_tick.stop();
+        m_refresh.stop();
+        m_stopping = true;
+        if (m_inFlight == 0)
+            QThread::currentThread()->quit();
+    }
+
+private:
+    void loadCatalog()
+    {
+        m_generator->m_bus->catalog().then(this, [this](const CatalogSnapshot& catalog) {
+            if (!catalog.error.isEmpty() || catalog.products.isEmpty())
+                return;
+            OrderMix::Options options;
+            options.ordersOnly = m_generator->m_ordersOnly;
+            // A fresh mix learns current prices, stock and discontinued products.
+            m_mix = std::make_unique<OrderMix>(catalog, m_generator->m_seed + m_generation++, options);
+        });
+    }
+
+    void tick()
+    {
+        const qint64 now = monotonicNowNs();
+        const double rate = m_generator->m_rate.load();
+        m_budget += rate * double(now - m_lastTickNs) / 1e9;
+        m_lastTickNs = now;
+        if (rate <= 0 || !m_mix || !m_mix->isUsable()) {
+            m_budget = 0;
+            return;
+        }
+        m_budget = std::min(m_budget, rate); // never burst more than a second's worth
+        while (m_budget >= 1.0 && m_inFlight < maxInFlight) {
+            m_budget -= 1.0;
+            Command command = m_mix->next();
+            ++m_inFlight;
+            {
+                std::lock_guard lock(m_generator->m_mutex);
+                ++m_generator->m_stats.submitted;
+            }
+            m_generator->m_bus->submit(command).then(this, [this, command](const CommandResult& result) {
+                --m_inFlight;
+                if (m_mix)
+                    m_mix->observe(command, result);
+                const qint64 latency = result.committedNs - result.submittedNs;
+                {
+                    std::lock_guard lock(m_generator->m_mutex);
+                    TrafficStats& stats = m_generator->m_stats;
+                    stats.checkout.record(latency);
+                    m_generator->m_window.record(latency);
+                    if (result.accepted())
+                        ++stats.accepted;
+                    else if (result.status == CommandResult::Status::Rejected)
+                        ++stats.rejected;
+                    else
+                        ++stats.failed;
+                }
+                if (!result.accepted() && monotonicNowNs() - m_lastRejectSampleNs > 1'000'000'000) {
+                    m_lastRejectSampleNs = monotonicNowNs();
+                    Q_EMIT m_generator->rejectedSample(result.reason);
+                }
+                if (m_stopping && m_inFlight == 0)
+                    QThread::currentThread()->quit();
+            });
+        }
+    }
+
+    LoadGenerator* m_generator;
+    QTimer m_tick;
+    QTimer m_refresh;
+    std::unique_ptr<OrderMix> m_mix;
+    quint32 m_generation = 0;
+    double m_budget = 0;
+    qint64 m_lastTickNs = 0;
+    qint64 m_inFlight = 0;
+    qint64 m_lastRejectSampleNs = 0;
+    bool m_stopping = false;
+};
+
+LoadGenerator::LoadGenerator(CommandBus* bus, quint32 seed, bool ordersOnly, QObject* parent)
+    : QObject(parent)
+    , m_bus(bus)
+    , m_seed(seed)
+    , m_ordersOnly(ordersOnly)
+{
+}
+
+LoadGenerator::~LoadGenerator() { stop(); }
+
+void LoadGenerator::start()
+{
+    if (m_thread)
+        return;
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("traffic"));
+    m_worker = new Worker(this);
+    m_worker->moveToThread(m_thread);
+    m_thread->start();
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->begin(); }, Qt::QueuedConnection);
+}
+
+void LoadGenerator::stop()
+{
+    if (!m_thread)
+        return;
+    // The worker quits its thread once every command it sent is answered,
+    // so no continuation runs after it is gone.
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->end(); }, Qt::QueuedConnection);
+    m_thread->wait();
+    delete m_worker;
+    delete m_thread;
+    m_worker = nullptr;
+    m_thread = nullptr;
+}
+
+void LoadGenerator::setRate(double ordersPerSecond)
+{
+    m_rate.store(std::clamp(ordersPerSecond, 0.0, 10'000.0));
+    std::lock_guard lock(m_mutex);
+    m_stats.ratePerS = m_rate.load();
+}
+
+TrafficStats LoadGenerator::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_stats;
+}
+
+LatencyHistogram LoadGenerator::takeWindow()
+{
+    std::lock_guard lock(m_mutex);
+    LatencyHistogram window = m_window;
+    m_window.reset();
+    return window;
+}
+
+} // namespace cqrs

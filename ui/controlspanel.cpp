@@ -1,0 +1,220 @@
+#include "ui/controlspanel.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace cqrs::ui {
+
+namespace {
+QString explanation(ArchitectureMode mode, bool synchronous)
+{
+    QString text;
+    switch (mode) {
+    case ArchitectureMode::Crud:
+        text = QObject::tr("<b>CRUD</b>: one model. The dashboard joins and aggregates the write "
+                           "tables, competing with checkout.");
+        break;
+    case ArchitectureMode::Logical:
+        text = QObject::tr("<b>CQRS, logical</b>: one SQLite file, separate read tables kept up to "
+                           "date by projectors.");
+        break;
+    case ArchitectureMode::Physical:
+        text = QObject::tr("<b>CQRS, physical</b>: write.db and read.db; the dashboard never "
+                           "touches the write store.");
+        break;
+    }
+    if (synchronous)
+        text += QObject::tr("<br/><b>Sync update</b>: views are updated inside each command's "
+                            "transaction, so checkout pays for them.");
+    return text;
+}
+} // namespace
+
+ControlsPanel::ControlsPanel(QWidget* parent)
+    : QWidget(parent)
+{
+    m_architecture = new QComboBox(this);
+    m_architecture->addItem(tr("CRUD (one model)"), int(ArchitectureMode::Crud));
+    m_architecture->addItem(tr("CQRS, logical (one file)"), int(ArchitectureMode::Logical));
+    m_architecture->addItem(tr("CQRS, physical (two files)"), int(ArchitectureMode::Physical));
+    m_architecture->setAccessibleName(tr("Architecture"));
+    m_update = new QComboBox(this);
+    m_update->addItem(tr("Asynchronous (projectors)"), false);
+    m_update->addItem(tr("Synchronous (in the command)"), true);
+    m_update->setAccessibleName(tr("Read-model update"));
+    m_consistency = new QComboBox(this);
+    m_consistency->addItem(tr("Eventual"), int(ConsistencyMode::Eventual));
+    m_consistency->addItem(tr("Read your writes"), int(ConsistencyMode::ReadYourWrites));
+    m_consistency->setAccessibleName(tr("Query consistency"));
+    m_consistency->setToolTip(tr("Read your writes: after your own command, dashboard queries wait "
+                                 "until the views have applied it (at most 2 s)."));
+
+    m_delay = new QSlider(Qt::Horizontal, this);
+    m_delay->setRange(0, 5000);
+    m_delay->setSingleStep(50);
+    m_delay->setPageStep(500);
+    m_delay->setAccessibleName(tr("Projection delay"));
+    m_delaySpin = new QSpinBox(this);
+    m_delaySpin->setRange(0, 5000);
+    m_delaySpin->setSingleStep(50);
+    m_delaySpin->setSuffix(tr(" ms"));
+    m_delaySpin->setAccessibleName(tr("Projection delay in milliseconds"));
+    m_jitter = new QSlider(Qt::Horizontal, this);
+    m_jitter->setRange(0, 2000);
+    m_jitter->setSingleStep(50);
+    m_jitter->setPageStep(250);
+    m_jitter->setAccessibleName(tr("Projection jitter"));
+    m_jitterSpin = new QSpinBox(this);
+    m_jitterSpin->setRange(0, 2000);
+    m_jitterSpin->setSingleStep(50);
+    m_jitterSpin->setSuffix(tr(" ms"));
+    m_jitterSpin->setAccessibleName(tr("Projection jitter in milliseconds"));
+
+    m_rebuild = new QPushButton(tr("Re&build views"), this);
+    m_rebuild->setToolTip(tr("Empty every view and replay the whole event log into it"));
+    m_rebuildProgress = new QProgressBar(this);
+    m_rebuildProgress->setVisible(false);
+    m_rebuildProgress->setAccessibleName(tr("Rebuild progress"));
+    m_reset = new QPushButton(tr("Reset demo data…"), this);
+    m_reset->setToolTip(tr("Delete the stores and start again from the demo catalog"));
+    m_explain = new QLabel(this);
+    m_explain->setWordWrap(true);
+    m_explain->setTextFormat(Qt::RichText);
+
+    auto* delayRow = new QHBoxLayout;
+    delayRow->addWidget(m_delay, 1);
+    delayRow->addWidget(m_delaySpin);
+    auto* jitterRow = new QHBoxLayout;
+    jitterRow->addWidget(m_jitter, 1);
+    jitterRow->addWidget(m_jitterSpin);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("&Architecture:"), m_architecture);
+    form->addRow(tr("Read-model &update:"), m_update);
+    form->addRow(tr("Query &consistency:"), m_consistency);
+    auto* delayLabel = new QLabel(tr("Projection &delay:"), this);
+    delayLabel->setBuddy(m_delay);
+    auto* jitterLabel = new QLabel(tr("&Jitter:"), this);
+    jitterLabel->setBuddy(m_jitter);
+    form->addRow(delayLabel, delayRow);
+    form->addRow(jitterLabel, jitterRow);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_explain);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_rebuild);
+    buttons->addWidget(m_rebuildProgress, 1);
+    buttons->addWidget(m_reset);
+    layout->addLayout(buttons);
+
+    auto* traffic = new QGroupBox(tr("Simulated traffic"), this);
+    m_traffic = new QSlider(Qt::Horizontal, traffic);
+    m_traffic->setRange(0, 10'000);
+    m_traffic->setSingleStep(10);
+    m_traffic->setPageStep(250);
+    m_traffic->setAccessibleName(tr("Simulated orders per second"));
+    m_trafficSpin = new QSpinBox(traffic);
+    m_trafficSpin->setRange(0, 10'000);
+    m_trafficSpin->setSingleStep(10);
+    m_trafficSpin->setSuffix(tr(" /s"));
+    m_trafficSpin->setAccessibleName(tr("Simulated orders per second, number"));
+    m_trafficInfo = new QLabel(traffic);
+    m_trafficInfo->setWordWrap(true);
+    auto* trafficRow = new QHBoxLayout;
+    trafficRow->addWidget(m_traffic, 1);
+    trafficRow->addWidget(m_trafficSpin);
+    auto* trafficForm = new QFormLayout(traffic);
+    auto* trafficLabel = new QLabel(tr("&Orders:"), traffic);
+    trafficLabel->setBuddy(m_traffic);
+    trafficForm->addRow(trafficLabel, trafficRow);
+    trafficForm->addRow(m_trafficInfo);
+    layout->addWidget(traffic);
+    layout->addStretch(1);
+    connect(m_traffic, &QSlider::valueChanged, m_trafficSpin, &QSpinBox::setValue);
+    connect(m_trafficSpin, &QSpinBox::valueChanged, m_traffic, &QSlider::setValue);
+    connect(m_trafficSpin, &QSpinBox::valueChanged, this, &ControlsPanel::trafficRateChanged);
+
+    const auto explain = [this] { m_explain->setText(explanation(architecture(), synchronous())); };
+    connect(m_architecture, &QComboBox::currentIndexChanged, this, [this, explain] {
+        explain();
+        Q_EMIT architectureChanged(architecture());
+    });
+    connect(m_update, &QComboBox::currentIndexChanged, this, [this, explain] {
+        explain();
+        Q_EMIT synchronousChanged(synchronous());
+    });
+    connect(m_consistency, &QComboBox::currentIndexChanged, this,
+            [this] { Q_EMIT consistencyChanged(consistency()); });
+    connect(m_delay, &QSlider::valueChanged, m_delaySpin, &QSpinBox::setValue);
+    connect(m_delaySpin, &QSpinBox::valueChanged, m_delay, &QSlider::setValue);
+    connect(m_jitter, &QSlider::valueChanged, m_jitterSpin, &QSpinBox::setValue);
+    connect(m_jitterSpin, &QSpinBox::valueChanged, m_jitter, &QSlider::setValue);
+    connect(m_delaySpin, &QSpinBox::valueChanged, this, [this] { Q_EMIT delayChanged(delayMs(), jitterMs()); });
+    connect(m_jitterSpin, &QSpinBox::valueChanged, this, [this] { Q_EMIT delayChanged(delayMs(), jitterMs()); });
+    connect(m_rebuild, &QPushButton::clicked, this, &ControlsPanel::rebuildRequested);
+    connect(m_reset, &QPushButton::clicked, this, &ControlsPanel::resetRequested);
+    setArchitecture(ArchitectureMode::Physical);
+    explain();
+}
+
+void ControlsPanel::setArchitecture(ArchitectureMode mode)
+{
+    m_architecture->setCurrentIndex(m_architecture->findData(int(mode)));
+}
+
+void ControlsPanel::setSynchronous(bool synchronous)
+{
+    m_update->setCurrentIndex(synchronous ? 1 : 0);
+}
+
+void ControlsPanel::setConsistency(ConsistencyMode mode)
+{
+    m_consistency->setCurrentIndex(m_consistency->findData(int(mode)));
+}
+
+void ControlsPanel::setDelay(int delay, int jitter)
+{
+    m_delaySpin->setValue(delay);
+    m_jitterSpin->setValue(jitter);
+}
+
+void ControlsPanel::setRebuildProgress(qint64 done, qint64 total)
+{
+    const bool visible = done >= 0 && total > 0 && done < total;
+    m_rebuildProgress->setVisible(visible);
+    m_rebuild->setEnabled(!visible);
+    if (visible) {
+        const int scale = total > 1'000'000'000 ? 1000 : 1;
+        m_rebuildProgress->setRange(0, int(total / scale));
+        m_rebuildProgress->setValue(int(done / scale));
+    }
+}
+
+void ControlsPanel::setTrafficRate(int ordersPerSecond) { m_trafficSpin->setValue(ordersPerSecond); }
+int ControlsPanel::trafficRate() const { return m_trafficSpin->value(); }
+void ControlsPanel::setTrafficInfo(const QString& text) { m_trafficInfo->setText(text); }
+
+ArchitectureMode ControlsPanel::architecture() const
+{
+    return ArchitectureMode(m_architecture->currentData().toInt());
+}
+
+bool ControlsPanel::synchronous() const { return m_update->currentData().toBool(); }
+
+ConsistencyMode ControlsPanel::consistency() const
+{
+    return ConsistencyMode(m_consistency->currentData().toInt());
+}
+
+int ControlsPanel::delayMs() const { return m_delaySpin->value(); }
+int ControlsPanel::jitterMs() const { return m_jitterSpin->value(); }
+
+} // namespace cqrs::ui

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "read/queryresults.h"
+
+#include <QWidget>
+
+class QButtonGroup;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
+namespace cqrs::ui {
+
+/// The knobs an instructor turns: architecture, read-model update mode,
+/// query consistency, projection delay and jitter, rebuild and reset.
+/// It only reports what was chosen; the window applies it.
+class ControlsPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ControlsPanel(QWidget* parent = nullptr);
+
+    void setArchitecture(ArchitectureMode mode);
+    void setSynchronous(bool synchronous);
+    void setConsistency(ConsistencyMode mode);
+    void setDelay(int delayMs, int jitterMs);
+    /// done < 0 hides the progress bar.
+    void setRebuildProgress(qint64 done, qint64 total);
+    void setTrafficRate(int ordersPerSecond);
+    int trafficRate() const;
+    /// A line under the traffic knob: achieved rate, rejections.
+    void setTrafficInfo(const QString& text);
+
+    ArchitectureMode architecture() const;
+    bool synchronous() const;
+    ConsistencyMode consistency() const;
+    int delayMs() const;
+    int jitterMs() const;
+    QSlider* delaySlider() const { return m_delay; }
+
+Q_SIGNALS:
+    void architectureChanged(cqrs::ArchitectureMode mode);
+    void synchronousChanged(bool synchronous);
+    void consistencyChanged(cqrs::ConsistencyMode mode);
+    void delayChanged(int delayMs, int jitterMs);
+    void rebuildRequested();
+    void trafficRateChanged(int ordersPerSecond);
+    void resetRequested();
+
+private:
+    QComboBox* m_architecture = nullptr;
+    QComboBox* m_update = nullptr;
+    QComboBox* m_consistency = nullptr;
+    QSlider* m_delay = nullptr;
+    QSpinBox* m_delaySpin = nullptr;
+    QSlider* m_jitter = nullptr;
+    QSpinBox* m_jitterSpin = nullptr;
+    QPushButton* m_rebuild = nullptr;
+    QProgressBar* m_rebuildProgress = nullptr;
+    QPushButton* m_reset = nullptr;
+    QLabel* m_explain = nullptr;
+    QSlider* m_traffic = nullptr;
+    QSpinBox* m_trafficSpin = nullptr;
+    QLabel* m_trafficInfo = nullptr;
+};
+
+} // namespace cqrs::ui

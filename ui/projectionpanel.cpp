@@ -1,0 +1,153 @@
+#include "ui/projectionpanel.h"
+
+#include "util/money.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QToolButton>
+
+namespace cqrs::ui {
+
+namespace {
+struct Badge
+{
+    QString text;
+    QString background;
+};
+
+Badge badgeFor(const ProjectionLag& lag)
+{
+    const ProjectionStatus& s = lag.status;
+    switch (s.state) {
+    case ProjectionState::Failed:
+        return {QObject::tr("failed"), QStringLiteral("#c0392b")};
+    case ProjectionState::Paused:
+        return {QObject::tr("paused"), QStringLiteral("#7f8c8d")};
+    case ProjectionState::Rebuilding:
+        return {QObject::tr("rebuilding"), QStringLiteral("#2c6fbb")};
+    case ProjectionState::Starting:
+        return {QObject::tr("starting"), QStringLiteral("#7f8c8d")};
+    case ProjectionState::CatchingUp:
+        return {QObject::tr("catching up"), QStringLiteral("#d68910")};
+    case ProjectionState::Live:
+        if (lag.eventsBehind > 0)
+            return {QObject::tr("live (delayed)"), QStringLiteral("#b7950b")};
+        return {QObject::tr("live"), QStringLiteral("#1e8449")};
+    }
+    return {};
+}
+
+QString durationText(double ms)
+{
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(qRound(ms));
+    return QStringLiteral("%1 s").arg(ms / 1000, 0, 'f', 1);
+}
+} // namespace
+
+ProjectionPanel::ProjectionPanel(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(3);
+    grid->setColumnStretch(1, 1);
+}
+
+ProjectionPanel::Row& ProjectionPanel::rowFor(const ProjectionStatus& status)
+{
+    for (Row& row : m_rows) {
+        if (row.name == status.name)
+            return row;
+    }
+    auto* grid = static_cast<QGridLayout*>(layout());
+    const int line = int(m_rows.size());
+    Row row{status.name,
+            new QLabel(status.title, this),
+            new QProgressBar(this),
+            new QLabel(this),
+            new QLabel(this),
+            new QToolButton(this),
+            new QToolButton(this)};
+    row.progress->setTextVisible(true);
+    row.progress->setMaximumHeight(18);
+    row.progress->setAccessibleName(tr("%1 progress").arg(status.title));
+    row.behind->setMinimumWidth(170);
+    row.behind->setAccessibleName(tr("%1 lag").arg(status.title));
+    row.state->setAlignment(Qt::AlignCenter);
+    row.state->setMinimumWidth(100);
+    row.state->setAccessibleName(tr("%1 state").arg(status.title));
+    row.pause->setText(tr("Pause"));
+    row.pause->setCheckable(true);
+    row.pause->setAccessibleName(tr("Pause %1").arg(status.title));
+    row.pause->setToolTip(tr("Stop applying events to the %1 view; they queue up in the log.").arg(status.title));
+    row.retry->setText(tr("Retry"));
+    row.retry->setAccessibleName(tr("Retry %1").arg(status.title));
+    row.retry->setToolTip(tr("Try the failed event again"));
+    row.retry->setVisible(false);
+    const QString name = status.name;
+    connect(row.pause, &QToolButton::toggled, this, [this, name](bool on) { Q_EMIT pauseToggled(name, on); });
+    connect(row.retry, &QToolButton::clicked, this, [this, name] { Q_EMIT retryRequested(name); });
+    grid->addWidget(row.title, line, 0);
+    grid->addWidget(row.progress, line, 1);
+    grid->addWidget(row.behind, line, 2);
+    grid->addWidget(row.state, line, 3);
+    grid->addWidget(row.pause, line, 4);
+    grid->addWidget(row.retry, line, 5);
+    m_rows.append(row);
+    return m_rows.last();
+}
+
+void ProjectionPanel::applySnapshot(const LagSnapshot& snapshot)
+{
+    for (const ProjectionLag& lag : snapshot.projections) {
+        Row& row = rowFor(lag.status);
+        const qint64 head = std::max<qint64>(snapshot.head, 1);
+        // QProgressBar is int-based; scale big logs down.
+        const int scale = head > 1'000'000'000 ? 1000 : 1;
+        row.progress->setRange(0, int(head / scale));
+        row.progress->setValue(int(std::min(lag.status.checkpoint, head) / scale));
+        row.progress->setFormat(QStringLiteral("%1 / %2").arg(formatCount(lag.status.checkpoint), formatCount(snapshot.head)));
+        if (lag.status.state == ProjectionState::Rebuilding && lag.status.rebuildTarget > 0)
+            row.behind->setText(tr("rebuilding: %1%").arg(100 * lag.status.rebuildDone / lag.status.rebuildTarget));
+        else if (lag.eventsBehind == 0)
+            row.behind->setText(tr("caught up"));
+        else
+            row.behind->setText(tr("%1 behind · %2")
+                                    .arg(lag.eventsBehind == 1 ? tr("1 event") : tr("%1 events").arg(formatCount(lag.eventsBehind)),
+                                         durationText(lag.timeBehindMs)));
+        const Badge badge = badgeFor(lag);
+        row.state->setText(badge.text);
+        const QString css = QStringLiteral("QLabel { color: white; background: %1; border-radius: 4px; padding: 1px 6px; }")
+                                .arg(badge.background);
+        if (row.state->styleSheet() != css) // re-parsing a style sheet 10×/s is not free
+            row.state->setStyleSheet(css);
+        row.state->setToolTip(lag.status.error);
+        row.retry->setVisible(lag.status.state == ProjectionState::Failed);
+        const QSignalBlocker blocker(row.pause);
+        row.pause->setChecked(lag.status.knobs.paused);
+        row.title->setToolTip(lag.status.state == ProjectionState::Failed ? lag.status.error : QString());
+    }
+}
+
+QString ProjectionPanel::stateText(const QString& projection) const
+{
+    for (const Row& row : m_rows) {
+        if (row.name == projection)
+            return row.state->text();
+    }
+    return {};
+}
+
+QString ProjectionPanel::behindText(const QString& projection) const
+{
+    for (const Row& row : m_rows) {
+        if (row.name == projection)
+            return row.behind->text();
+    }
+    return {};
+}
+
+} // namespace cqrs::ui

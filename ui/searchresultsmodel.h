@@ -1,0 +1,27 @@
+#pragma once
+
+#include "read/queryresults.h"
+#include "ui/rowtablemodel.h"
+
+namespace cqrs::ui {
+
+struct SearchRow
+{
+    SearchHit hit;
+    qint64 key = 0;
+
+    friend bool operator==(const SearchRow& a, const SearchRow& b)
+    {
+        return a.key == b.key && a.hit.title == b.hit.title && a.hit.body == b.hit.body;
+    }
+};
+
+/// Hits from the SearchIndex view (orders, customers, products).
+class SearchResultsModel final : public RowTableModel<SearchRow>
+{
+public:
+    explicit SearchResultsModel(QObject* parent = nullptr);
+    void applyResult(const SearchResult& result);
+};
+
+} // namespace cqrs::ui

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QChartView>
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QTimer>
+
+#include <deque>
+
+class QLineSeries;
+class QValueAxis;
+
+namespace cqrs::ui {
+
+/// A scrolling line chart of the last N seconds. Samples go into a ring
+/// buffer; the series are replaced at most once per frame (and only when
+/// something changed), never cleared and re-appended point by point.
+class TimeSeriesChart final : public QChartView
+{
+    Q_OBJECT
+
+public:
+    struct SeriesSpec
+    {
+        QString name;
+        QColor color;
+        bool dashed = false;
+        qreal width = 2.0;
+    };
+
+    TimeSeriesChart(const QString& title, const QString& unit, QList<SeriesSpec> series,
+                    double windowSeconds = 60.0, QWidget* parent = nullptr);
+
+    /// One sample per series at time `seconds` (any monotonic origin).
+    void addSample(double seconds, const QList<double>& values);
+    /// Replaces every sample; x is plotted relative to `now`.
+    void setSamples(const QList<double>& times, const QList<QList<double>>& values, double now);
+    void setSeriesVisible(int series, bool visible);
+    void setSeriesName(int series, const QString& name);
+    /// Points currently plotted in `series` (for tests).
+    int pointCount(int series) const;
+    /// Frames drawn so far (for tests and the benchmark).
+    qint64 framesDrawn() const { return m_frames; }
+
+private:
+    void refresh();
+
+    QList<QLineSeries*> m_series;
+    QValueAxis* m_x = nullptr;
+    QValueAxis* m_y = nullptr;
+    QString m_unit;
+    double m_window;
+    struct Sample
+    {
+        double t;
+        QList<double> values;
+    };
+    std::deque<Sample> m_samples;
+    bool m_dirty = false;
+    double m_now = 0;
+    bool m_fixedNow = false;
+    QTimer m_frame;
+    qint64 m_frames = 0;
+};
+
+} // namespace cqrs::ui
