@@ -1,0 +1,87 @@
+#pragma once
+
+#include "commands/commandbus.h"
+
+#include <QList>
+#include <QUuid>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+namespace cqrs::test {
+
+/// Makes group commits deterministic. Install hook() with
+/// CommandBus::setInlineHook(): the first accepted command after that blocks
+/// inside its savepoint until open(). While workerWaiting(), everything
+/// submitted queues up, and once opened the worker takes it as one group.
+/// fail() makes the hook fail chosen commands (an inline read-model update
+/// that fails), which must roll back only that command.
+///
+/// The state is shared with the hook, and the destructor opens the gate, so a
+/// failing test can never leave the worker blocked (closing the bus would
+/// then hang).
+class WorkerGate final
+{
+public:
+    WorkerGate() = default;
+    ~WorkerGate() { open(); }
+    WorkerGate(const WorkerGate&) = delete;
+    WorkerGate& operator=(const WorkerGate&) = delete;
+
+    CommandBus::InlineHook hook() const
+    {
+        return [state = m_state](const QSqlDatabase&, const EventList& events, QString* error) {
+            std::unique_lock lock(state->mutex);
+            if (!state->used) {
+                state->used = true;
+                state->waiting = true;
+                state->wake.wait(lock, [&] { return state->opened; });
+                state->waiting = false;
+            }
+            for (const Event& event : events) {
+                if (state->failing.contains(event.commandId)) {
+                    *error = QStringLiteral("test hook refused the command");
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
+    /// True while the worker is held inside the first command's handler.
+    bool workerWaiting() const
+    {
+        std::lock_guard lock(m_state->mutex);
+        return m_state->waiting;
+    }
+
+    void fail(const QUuid& commandId)
+    {
+        std::lock_guard lock(m_state->mutex);
+        m_state->failing.append(commandId);
+    }
+
+    void open()
+    {
+        {
+            std::lock_guard lock(m_state->mutex);
+            m_state->opened = true;
+        }
+        m_state->wake.notify_all();
+    }
+
+private:
+    struct State
+    {
+        std::mutex mutex;
+        std::condition_variable wake;
+        bool used = false;
+        bool waiting = false;
+        bool opened = false;
+        QList<QUuid> failing;
+    };
+    std::shared_ptr<State> m_state = std::make_shared<State>();
+};
+
+} // namespace cqrs::test
