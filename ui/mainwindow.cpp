@@ -47,7 +47,7 @@ constexpr double minZoom = 0.6;
 constexpr double maxZoom = 3.0;
 
 QTableView* makeTable(QAbstractItemModel* model, int sortColumn, Qt::SortOrder order, const QString& name,
-                      QWidget* parent)
+                      QWidget* parent, int stretchColumn = -1)
 {
     auto* proxy = new QSortFilterProxyModel(parent);
     proxy->setSourceModel(model);
@@ -61,7 +61,9 @@ QTableView* makeTable(QAbstractItemModel* model, int sortColumn, Qt::SortOrder o
     table->setAlternatingRowColors(true);
     table->verticalHeader()->hide();
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
-    table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->setStretchLastSection(stretchColumn < 0);
+    if (stretchColumn >= 0)
+        table->horizontalHeader()->setSectionResizeMode(stretchColumn, QHeaderView::Stretch);
     table->horizontalHeader()->setHighlightSections(false);
     table->setWordWrap(false);
     table->setAccessibleName(name);
@@ -106,6 +108,7 @@ MainWindow::MainWindow(const QString& dataDirectory, QWidget* parent)
     splitter->addWidget(buildDashboard());
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({470, 800});
     splitter->setChildrenCollapsible(false);
     setCentralWidget(splitter);
 
@@ -226,12 +229,15 @@ QWidget* MainWindow::buildDashboard()
     m_search = new SearchResultsModel(this);
 
     m_tabs = new QTabWidget(dashboard);
-    m_tabs->addTab(makeTable(m_orders, RecentOrdersModel::OrderColumn, Qt::DescendingOrder, tr("Recent orders"), m_tabs),
+    m_tabs->addTab(makeTable(m_orders, RecentOrdersModel::OrderColumn, Qt::DescendingOrder, tr("Recent orders"), m_tabs,
+                             RecentOrdersModel::CustomerColumn),
                    tr("Recent &orders"));
-    m_tabs->addTab(makeTable(m_customers, CustomerStatsModel::SpentColumn, Qt::DescendingOrder, tr("Customer stats"), m_tabs),
+    m_tabs->addTab(makeTable(m_customers, CustomerStatsModel::SpentColumn, Qt::DescendingOrder, tr("Customer stats"), m_tabs,
+                             CustomerStatsModel::NameColumn),
                    tr("C&ustomers"));
     auto* productsPage = new QSplitter(Qt::Horizontal, m_tabs);
-    productsPage->addWidget(makeTable(m_products, ProductSalesModel::RevenueColumn, Qt::DescendingOrder, tr("Product sales"), productsPage));
+    productsPage->addWidget(makeTable(m_products, ProductSalesModel::RevenueColumn, Qt::DescendingOrder, tr("Product sales"), productsPage,
+                                        ProductSalesModel::NameColumn));
     m_productChart = new ProductSalesChart(productsPage);
     productsPage->addWidget(m_productChart);
     m_tabs->addTab(productsPage, tr("&Products"));
@@ -248,7 +254,7 @@ QWidget* MainWindow::buildDashboard()
     m_searchBox->setClearButtonEnabled(true);
     m_searchBox->setAccessibleName(tr("Search"));
     searchLayout->addWidget(m_searchBox);
-    auto* searchTable = makeTable(m_search, 0, Qt::AscendingOrder, tr("Search results"), searchPage);
+    auto* searchTable = makeTable(m_search, 0, Qt::AscendingOrder, tr("Search results"), searchPage, 2);
     searchTable->setSortingEnabled(false);
     searchLayout->addWidget(searchTable);
     m_tabs->addTab(searchPage, tr("&Search"));
@@ -280,9 +286,19 @@ void MainWindow::buildMenus()
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* in = view->addAction(tr("Zoom &in"), this, &MainWindow::zoomIn);
-    in->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence::ZoomIn});
+    // The platform's zoom keys may repeat ours; a repeated key would be ambiguous.
+    const auto unique = [](QList<QKeySequence> keys) {
+        QList<QKeySequence> result;
+        for (const QKeySequence& key : keys) {
+            if (!key.isEmpty() && !result.contains(key))
+                result.append(key);
+        }
+        return result;
+    };
+    in->setShortcuts(unique(QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)}
+                            + QKeySequence::keyBindings(QKeySequence::ZoomIn)));
     QAction* out = view->addAction(tr("Zoom &out"), this, &MainWindow::zoomOut);
-    out->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Minus), QKeySequence::ZoomOut});
+    out->setShortcuts(unique(QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Minus)} + QKeySequence::keyBindings(QKeySequence::ZoomOut)));
     QAction* normal = view->addAction(tr("&Actual size"), this, &MainWindow::resetZoom);
     normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     view->addSeparator();

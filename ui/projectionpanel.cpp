@@ -73,11 +73,12 @@ ProjectionPanel::Row& ProjectionPanel::rowFor(const ProjectionStatus& status)
             new QToolButton(this)};
     row.progress->setTextVisible(true);
     row.progress->setMaximumHeight(18);
+    row.progress->setMinimumWidth(110);
     row.progress->setAccessibleName(tr("%1 progress").arg(status.title));
-    row.behind->setMinimumWidth(170);
+    row.behind->setMinimumWidth(row.behind->fontMetrics().horizontalAdvance(QStringLiteral("99,999 behind · 9.9 s")));
     row.behind->setAccessibleName(tr("%1 lag").arg(status.title));
     row.state->setAlignment(Qt::AlignCenter);
-    row.state->setMinimumWidth(100);
+    row.state->setMinimumWidth(row.state->fontMetrics().horizontalAdvance(QStringLiteral("live (delayed)")) + 14);
     row.state->setAccessibleName(tr("%1 state").arg(status.title));
     row.pause->setText(tr("Pause"));
     row.pause->setCheckable(true);
@@ -109,15 +110,16 @@ void ProjectionPanel::applySnapshot(const LagSnapshot& snapshot)
         const int scale = head > 1'000'000'000 ? 1000 : 1;
         row.progress->setRange(0, int(head / scale));
         row.progress->setValue(int(std::min(lag.status.checkpoint, head) / scale));
-        row.progress->setFormat(QStringLiteral("%1 / %2").arg(formatCount(lag.status.checkpoint), formatCount(snapshot.head)));
+        row.progress->setFormat(formatCount(lag.status.checkpoint));
+        row.progress->setToolTip(tr("Applied up to event %1 of %2").arg(formatCount(lag.status.checkpoint), formatCount(snapshot.head)));
         if (lag.status.state == ProjectionState::Rebuilding && lag.status.rebuildTarget > 0)
             row.behind->setText(tr("rebuilding: %1%").arg(100 * lag.status.rebuildDone / lag.status.rebuildTarget));
         else if (lag.eventsBehind == 0)
             row.behind->setText(tr("caught up"));
         else
-            row.behind->setText(tr("%1 behind · %2")
-                                    .arg(lag.eventsBehind == 1 ? tr("1 event") : tr("%1 events").arg(formatCount(lag.eventsBehind)),
-                                         durationText(lag.timeBehindMs)));
+            row.behind->setText(tr("%1 behind · %2").arg(formatCount(lag.eventsBehind), durationText(lag.timeBehindMs)));
+        row.behind->setToolTip(tr("%1 events not yet applied; the oldest was committed %2 ago")
+                                   .arg(formatCount(lag.eventsBehind), durationText(lag.timeBehindMs)));
         const Badge badge = badgeFor(lag);
         row.state->setText(badge.text);
         const QString css = QStringLiteral("QLabel { color: white; background: %1; border-radius: 4px; padding: 1px 6px; }")

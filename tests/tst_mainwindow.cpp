@@ -1,0 +1,221 @@
+// The window as a person uses it, offscreen: fill the form, place an order,
+// watch it go from pending to normal; turn knobs and see the read side react.
+#include "ui/checkoutform.h"
+#include "ui/controlspanel.h"
+#include "ui/customerstatsmodel.h"
+#include "ui/eventstreammodel.h"
+#include "ui/mainwindow.h"
+#include "ui/productsalesmodel.h"
+#include "ui/projectionpanel.h"
+#include "ui/recentordersmodel.h"
+#include "ui/searchresultsmodel.h"
+#include "ui/timeserieschart.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cqrs;
+using namespace cqrs::ui;
+
+namespace {
+constexpr int timeoutMs = 30'000;
+
+const RecentOrderRow* findOrder(const RecentOrdersModel* model, qint64 orderId)
+{
+    return model->rowByKey(orderId);
+}
+
+qint64 acceptedOrderId(const QString& answer)
+{
+    // "✔ Order #123 accepted — event position 456."
+    const qsizetype hash = answer.indexOf(QStringLiteral("Order #"));
+    if (hash < 0 || !answer.contains(QStringLiteral("accepted")))
+        return 0;
+    return answer.mid(hash + 7).section(u' ', 0, 0).toLongLong();
+}
+} // namespace
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_window = std::make_unique<MainWindow>(m_dir.path() + QStringLiteral("/run") + QString::number(++m_run));
+        m_window->show();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
+        // The pickers are fed by the read side: wait for the demo catalog.
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->customerPicker()->count(), 50, timeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->productPicker()->count(), 20, timeoutMs);
+    }
+
+    void cleanup()
+    {
+        m_window->controls()->setTrafficRate(0);
+        m_window->controls()->setDelay(0, 0);
+        m_window->resetZoom();
+        m_window.reset();
+    }
+
+    void placedOrderIsPendingThenNormal()
+    {
+        CheckoutForm* form = m_window->checkoutForm();
+        // A visible delay, so the pending state lasts long enough to see.
+        m_window->controls()->setDelay(1500, 0);
+        QVERIFY(!form->placeOrderButton()->isEnabled()); // nothing to send yet
+        form->customerPicker()->setCurrentIndex(0);
+        form->productPicker()->setCurrentIndex(1);
+        form->quantityPicker()->setValue(2);
+        QTest::mouseClick(form->addLineButton(), Qt::LeftButton);
+        QCOMPARE(form->linesTable()->rowCount(), 1);
+        QVERIFY(form->placeOrderButton()->isEnabled());
+        QTest::keyClick(form->placeOrderButton(), Qt::Key_Return);
+
+        QTRY_VERIFY_WITH_TIMEOUT(acceptedOrderId(form->answerText()) > 0, timeoutMs);
+        const qint64 orderId = acceptedOrderId(form->answerText());
+        QVERIFY(findOrder(m_window->recentOrders(), orderId));
+        QVERIFY(findOrder(m_window->recentOrders(), orderId)->pending);
+        QTRY_VERIFY_WITH_TIMEOUT(findOrder(m_window->recentOrders(), orderId)
+                                     && !findOrder(m_window->recentOrders(), orderId)->pending,
+                                 timeoutMs);
+        const RecentOrderRow* row = findOrder(m_window->recentOrders(), orderId);
+        QCOMPARE(row->order.itemCount, 2);
+        QCOMPARE(row->order.status, QStringLiteral("placed"));
+        QCOMPARE(form->linesTable()->rowCount(), 0); // the form is ready for the next order
+    }
+
+    void invalidOrderCannotBeSentAndRuleViolationShowsReason()
+    {
+        CheckoutForm* form = m_window->checkoutForm();
+        // No customer chosen: the button refuses.
+        form->customerPicker()->setCurrentIndex(-1);
+        form->productPicker()->setCurrentIndex(0);
+        QTest::mouseClick(form->addLineButton(), Qt::LeftButton);
+        QVERIFY(!form->placeOrderButton()->isEnabled());
+        QTest::keyClick(form->linesTable(), Qt::Key_Return);
+        QVERIFY(!form->answerText().contains(QStringLiteral("accepted")));
+
+        // A rule only the write side knows: more than is in stock.
+        form->linesTable()->setRowCount(0);
+        form->customerPicker()->setCurrentIndex(3);
+        const int headphones = form->productPicker()->findText(QStringLiteral("Noise-Cancelling"), Qt::MatchContains);
+        QVERIFY(headphones >= 0);
+        form->productPicker()->setCurrentIndex(headphones);
+        form->quantityPicker()->setValue(60);
+        QTest::mouseClick(form->addLineButton(), Qt::LeftButton);
+        QVERIFY(form->placeOrderButton()->isEnabled());
+        QTest::mouseClick(form->placeOrderButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(form->answerText().contains(QStringLiteral("Rejected")), timeoutMs);
+        QVERIFY2(form->answerText().contains(QStringLiteral("Not enough stock: only 15 Noise-Cancelling Headphones left.")),
+                 qPrintable(form->answerText()));
+        QCOMPARE(form->linesTable()->rowCount(), 1); // kept, so the user can fix it
+    }
+
+    void delaySliderChangesProjectorDelay()
+    {
+        QSlider* slider = m_window->controls()->delaySlider();
+        slider->setFocus();
+        slider->setValue(750);
+        const ProjectorKnobs knobs = m_window->lab()->projections().board().knobs(QStringLiteral("order_summary"));
+        QCOMPARE(knobs.delayMs, 750);
+        QTest::keyClick(slider, Qt::Key_PageUp);
+        QCOMPARE(m_window->lab()->projections().board().knobs(QStringLiteral("product_sales")).delayMs, 1250);
+    }
+
+    void pausingAProjectionGrowsEventsBehind()
+    {
+        const QString name = QStringLiteral("customer_stats");
+        m_window->lab()->projections().setPaused(name, true);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->projectionPanel()->stateText(name), QStringLiteral("paused"), timeoutMs);
+        m_window->controls()->setTrafficRate(200);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->projectionPanel()->behindText(name).contains(QStringLiteral("behind")),
+                                 timeoutMs);
+        const auto behind = [&] {
+            return m_window->projectionPanel()->behindText(name).section(u' ', 0, 0).remove(u',').toLongLong();
+        };
+        const qint64 first = behind();
+        QTRY_VERIFY_WITH_TIMEOUT(behind() > first + 50, timeoutMs);
+        m_window->controls()->setTrafficRate(0);
+        m_window->lab()->projections().setPaused(name, false);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->projectionPanel()->behindText(name), QStringLiteral("caught up"), timeoutMs);
+    }
+
+    void lagChartReceivesPoints()
+    {
+        TimeSeriesChart* chart = m_window->lagChart();
+        QTRY_VERIFY_WITH_TIMEOUT(chart->pointCount(0) > 10, timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(chart->framesDrawn() > 3, timeoutMs);
+        QVERIFY(chart->pointCount(2) > 10);
+    }
+
+    void modelsStayConsistentWhileOrdersStream()
+    {
+        // The tester checks every signal the models emit against their data.
+        QAbstractItemModelTester orders(m_window->recentOrders(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester customers(m_window->customerStats(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester products(m_window->productSales(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester search(m_window->searchResults(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester events(m_window->eventStream(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m_window->controls()->setDelay(100, 100);
+        m_window->controls()->setTrafficRate(400);
+        m_window->searchBox()->setText(QStringLiteral("mug"));
+        const qint64 start = m_window->lab()->bus().headPosition();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->lab()->bus().headPosition() > start + 600, timeoutMs);
+        m_window->controls()->setTrafficRate(0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->searchResults()->rowCount() > 0, timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->recentOrders()->rowCount() >= 200, timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->eventStream()->rowCount() >= 500, timeoutMs);
+        QCOMPARE(m_window->eventStream()->rowCount(), 500); // capped
+    }
+
+    void zoomScalesTheWholeWindow()
+    {
+        const qreal before = m_window->font().pointSizeF();
+        QTest::keyClick(m_window.get(), Qt::Key_Equal, Qt::ControlModifier);
+        QVERIFY(m_window->font().pointSizeF() > before);
+        QVERIFY(m_window->checkoutForm()->font().pointSizeF() > before);
+        QTest::keyClick(m_window.get(), Qt::Key_Minus, Qt::ControlModifier);
+        QVERIFY(qAbs(m_window->font().pointSizeF() - before) < 0.01);
+    }
+
+    void screenshotAfterAShortSession()
+    {
+        m_window->resize(1600, 1000);
+        m_window->controls()->setDelay(400, 300);
+        m_window->controls()->setTrafficRate(300);
+        CheckoutForm* form = m_window->checkoutForm();
+        form->customerPicker()->setCurrentIndex(0);
+        form->productPicker()->setCurrentIndex(0);
+        form->quantityPicker()->setValue(3);
+        QTest::mouseClick(form->addLineButton(), Qt::LeftButton);
+        form->productPicker()->setCurrentIndex(5);
+        QTest::mouseClick(form->addLineButton(), Qt::LeftButton);
+        QTest::mouseClick(form->placeOrderButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(acceptedOrderId(form->answerText()) > 0, timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->lagChart()->pointCount(0) > 40, timeoutMs);
+        const QImage shot = m_window->grab().toImage();
+        QVERIFY(!shot.isNull());
+        const QString path = QDir(QStringLiteral(CQRS_SCREENSHOT_DIR)).filePath(QStringLiteral("mainwindow.png"));
+        QVERIFY2(shot.save(path), qPrintable(path));
+        qInfo("screenshot written to %s", qPrintable(path));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    int m_run = 0;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
