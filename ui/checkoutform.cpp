@@ -280,7 +280,18 @@ void CheckoutForm::showResult(const CommandResult& result)
         m_lines->setRowCount(0);
         markField({});
     } else {
-        m_answer->setText(tr("<span style='color:#c0392b'>✘ Rejected:</span> %1").arg(result.reason.toHtmlEscaped()));
+        QString text = tr("<span style='color:#c0392b'>✘ Rejected:</span> %1").arg(result.reason.toHtmlEscaped());
+        const int row = result.field.startsWith(QStringLiteral("line:")) ? result.field.section(u':', 1, 1).toInt() : -1;
+        if (result.field.endsWith(QStringLiteral(":price")) && result.currentPriceCents > 0 && row >= 0
+            && row < m_lines->rowCount()) {
+            // Offer the new price: the line now shows it, and placing the
+            // order again accepts it knowingly.
+            QTableWidgetItem* item = m_lines->item(row, ProductColumn);
+            item->setData(PriceRole, result.currentPriceCents);
+            m_lines->item(row, PriceColumn)->setText(formatCents(result.currentPriceCents));
+            text += tr(" The line now shows the new price; place the order again to accept it.");
+        }
+        m_answer->setText(text);
         markField(result.field);
     }
     updateTotals();

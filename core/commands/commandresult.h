@@ -25,6 +25,9 @@ struct CommandResult
     /// "email", "order", "product", "version" or empty.
     QString field;
     qint64 entityId = 0;
+    /// For a stale shown price: the price the order would cost now, so a
+    /// form can offer it without parsing the reason (0 otherwise).
+    qint64 currentPriceCents = 0;
     qint64 firstPosition = 0;
     qint64 lastPosition = 0;
     /// True when this answer was replayed for a command id seen before.

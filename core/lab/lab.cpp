@@ -94,8 +94,10 @@ void Lab::applyInlineHook()
     if (!m_open)
         return;
     const bool attach = m_projectionStore == ArchitectureMode::Physical;
-    if (m_synchronous)
-        m_bus->setInlineHook(m_engine->inlineHook(), attach ? readDbPath() : QString());
+    if (m_synchronous) {
+        const QString attached = attach ? readDbPath() : QString();
+        m_bus->setInlineHook(m_engine->inlineHook(attached), attached);
+    }
     else
         m_bus->setInlineHook({}, {});
 }

@@ -6,16 +6,27 @@
 #include "projections/revenuetimelineprojection.h"
 #include "projections/searchindexprojection.h"
 
+#include <QRegularExpression>
 #include <QSqlError>
 
 namespace cqrs {
+
+QString SqlContext::qualified(const QString& sql) const
+{
+    if (m_schema.isEmpty())
+        return sql;
+    static const QRegularExpression readTable(QStringLiteral("(?<![\\w.])(rv_\\w+)"));
+    QString result = sql;
+    result.replace(readTable, m_schema + QStringLiteral(".\\1"));
+    return result;
+}
 
 QSqlQuery& SqlContext::prepared(const QString& sql)
 {
     std::shared_ptr<QSqlQuery>& query = m_statements[sql];
     if (!query) {
         query = std::make_shared<QSqlQuery>(m_db);
-        query->prepare(sql);
+        query->prepare(qualified(sql));
     }
     return *query;
 }
@@ -32,7 +43,7 @@ bool SqlContext::exec(QSqlQuery& query, QString* error)
 bool SqlContext::exec(const QString& sql, QString* error)
 {
     QSqlQuery query(m_db);
-    if (query.exec(sql))
+    if (query.exec(qualified(sql)))
         return true;
     if (error)
         *error = QStringLiteral("%1 (%2)").arg(query.lastError().text(), sql.left(60));

@@ -26,13 +26,22 @@ public:
     SqlContext& operator=(const SqlContext&) = delete;
 
     const QSqlDatabase& db() const { return m_db; }
+    /// Qualifies the read tables (rv_*) in every statement with `schema`:
+    /// for a connection on which the read store is ATTACHed. SQLite resolves
+    /// unqualified names in main first, and main may hold rv_* tables of its
+    /// own (left there while the architecture was Logical). Set it before
+    /// the first statement.
+    void setSchema(const QString& schema) { m_schema = schema; }
     QSqlQuery& prepared(const QString& sql);
     /// Executes a prepared query after its values are bound.
     bool exec(QSqlQuery& query, QString* error);
     bool exec(const QString& sql, QString* error);
 
 private:
+    QString qualified(const QString& sql) const;
+
     QSqlDatabase m_db;
+    QString m_schema;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
 };
 

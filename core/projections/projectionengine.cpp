@@ -8,6 +8,8 @@
 #include "util/sqlconnection.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QSqlQuery>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -41,6 +43,22 @@ QHash<QString, qint64> prepareStore(const QString& path)
     // The projectors will meet the same problem and report it as Failed.
     qWarning("Cannot prepare the read store %s: %s", qUtf8Printable(path), qUtf8Printable(error));
     return checkpoints;
+}
+
+/// The name under which the file `path` is attached to `db`, or empty.
+QString attachedSchema(const QSqlDatabase& db, const QString& path)
+{
+    const QString wanted = QFileInfo(path).canonicalFilePath();
+    QSqlQuery list(db);
+    if (wanted.isEmpty() || !list.exec(QStringLiteral("PRAGMA database_list")))
+        return {};
+    while (list.next()) {
+        const QString name = list.value(1).toString();
+        if (name != QStringLiteral("main") && name != QStringLiteral("temp")
+            && QFileInfo(list.value(2).toString()).canonicalFilePath() == wanted)
+            return name;
+    }
+    return {};
 }
 
 } // namespace
@@ -235,7 +253,8 @@ QFuture<ReplayResult> ProjectionEngine::replayTo(qint64 position, const QString&
     });
 }
 
-std::function<bool(const QSqlDatabase&, const EventList&, QString*)> ProjectionEngine::inlineHook()
+std::function<bool(const QSqlDatabase&, const EventList&, QString*)>
+ProjectionEngine::inlineHook(const QString& attachedStore)
 {
     struct InlineState
     {
@@ -244,11 +263,21 @@ std::function<bool(const QSqlDatabase&, const EventList&, QString*)> ProjectionE
     };
     auto state = std::make_shared<InlineState>();
     VisibilityRecorder* recorder = &m_recorder;
-    return [state, recorder](const QSqlDatabase& db, const EventList& events, QString* error) {
+    return [state, recorder, attachedStore](const QSqlDatabase& db, const EventList& events, QString* error) {
         if (events.isEmpty())
             return true;
-        if (!state->sql)
-            state->sql = std::make_unique<SqlContext>(db);
+        if (!state->sql) {
+            auto sql = std::make_unique<SqlContext>(db);
+            if (!attachedStore.isEmpty()) {
+                const QString schema = attachedSchema(db, attachedStore);
+                if (schema.isEmpty()) {
+                    *error = QStringLiteral("the read store %1 is not attached").arg(attachedStore);
+                    return false;
+                }
+                sql->setSchema(schema);
+            }
+            state->sql = std::move(sql);
+        }
         for (const auto& projection : state->projections) {
             const qint64 checkpoint = ReadStore::checkpoint(*state->sql, projection->name(), error);
             if (checkpoint < 0)

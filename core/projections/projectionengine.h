@@ -73,7 +73,11 @@ public:
 
     /// A hook for CommandBus::setInlineHook: folds a command's events into
     /// every view inside the command's own transaction (synchronous mode).
-    std::function<bool(const QSqlDatabase&, const EventList&, QString*)> inlineHook();
+    /// `attachedStore`: the read store file the bus attaches to the write
+    /// connection (physical separation); the hook then writes the views of
+    /// that file, not any rv_* tables write.db itself may hold.
+    std::function<bool(const QSqlDatabase&, const EventList&, QString*)>
+    inlineHook(const QString& attachedStore = {});
 
     /// Test hook: `projection` fails when it reaches `position` (0 = off).
     void setPoisonPosition(const QString& projection, qint64 position);

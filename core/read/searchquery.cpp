@@ -9,23 +9,40 @@ constexpr int maxTermLength = 64;
 
 QStringList terms(const QString& text)
 {
+    // Walks code points, not UTF-16 units: a letter outside the BMP is a
+    // letter, and a term is never cut in the middle of a surrogate pair. A
+    // lone surrogate (half a character) separates terms like a control
+    // character: bound into an FTS5 expression it would swallow the closing
+    // quote that follows it ("unterminated string").
     QStringList result;
     QString current;
+    bool meaningful = false;
     const auto flush = [&] {
-        bool meaningful = false;
-        for (QChar c : std::as_const(current))
-            meaningful = meaningful || c.isLetterOrNumber();
-        if (meaningful && result.size() < maxTerms)
-            result.append(current.left(maxTermLength));
+        if (meaningful && result.size() < maxTerms) {
+            qsizetype length = std::min<qsizetype>(current.size(), maxTermLength);
+            if (length < current.size() && current.at(length - 1).isHighSurrogate())
+                --length;
+            result.append(current.left(length));
+        }
         current.clear();
+        meaningful = false;
     };
-    for (QChar c : text) {
-        if (result.size() >= maxTerms)
-            break;
-        if (c.isSpace() || c.category() == QChar::Other_Control || c.isNull())
+    for (qsizetype i = 0; i < text.size() && result.size() < maxTerms; ++i) {
+        char32_t c = text.at(i).unicode();
+        qsizetype units = 1;
+        if (QChar::isHighSurrogate(c) && i + 1 < text.size() && text.at(i + 1).isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(text.at(i), text.at(i + 1));
+            units = 2;
+        } else if (QChar::isSurrogate(c)) {
+            c = 0;
+        }
+        if (c == 0 || QChar::isSpace(c) || QChar::category(c) == QChar::Other_Control) {
             flush();
-        else
-            current.append(c);
+        } else {
+            current.append(text.mid(i, units));
+            meaningful = meaningful || QChar::isLetterOrNumber(c);
+        }
+        i += units - 1;
     }
     flush();
     return result;

@@ -39,9 +39,9 @@ Command OrderMix::next()
             return CancelOrder{{QUuid::createUuid(), m_options.origin}, orderId,
                                QStringLiteral("changed their mind")};
         }
-        if (roll < 50) { // 1% price changes, within ±20%
+        if (roll < 42) { // 0.2% price changes, within ±8%: rare enough for people to keep up
             ProductInfo& product = m_products[pick(int(m_products.size()))];
-            const int percent = std::uniform_int_distribution<int>(-20, 20)(m_random);
+            const int percent = std::uniform_int_distribution<int>(-8, 8)(m_random);
             qint64 newPrice = std::max<qint64>(99, product.priceCents * (100 + percent) / 100);
             if (newPrice == product.priceCents)
                 newPrice += 10;
@@ -51,7 +51,7 @@ Command OrderMix::next()
                                       QStringLiteral("simulated repricing"),
                                       {}};
         }
-        if (roll < 70) // 2% orders that break a rule
+        if (roll < 62) // 2% orders that break a rule
             return makeOrder(true);
     }
     return makeOrder(false);

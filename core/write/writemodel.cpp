@@ -485,12 +485,15 @@ CommandResult WriteModel::apply(const PlaceOrder& command, Outcome& outcome)
             return CommandResult::rejected(
                 QStringLiteral("%1 is discontinued and can no longer be ordered.").arg(product->name),
                 lineField(i, "product"));
-        if (line.shownUnitPriceCents && *line.shownUnitPriceCents != product->priceCents)
-            return CommandResult::rejected(QStringLiteral("The price of %1 changed from %2 to %3.")
-                                               .arg(product->name,
-                                                    formatCents(*line.shownUnitPriceCents),
-                                                    formatCents(product->priceCents)),
-                                           lineField(i, "price"));
+        if (line.shownUnitPriceCents && *line.shownUnitPriceCents != product->priceCents) {
+            CommandResult stale = CommandResult::rejected(
+                QStringLiteral("The price of %1 changed from %2 to %3.")
+                    .arg(product->name, formatCents(*line.shownUnitPriceCents),
+                         formatCents(product->priceCents)),
+                lineField(i, "price"));
+            stale.currentPriceCents = product->priceCents;
+            return stale;
+        }
         const int wanted = requested.value(product->id) + line.quantity;
         if (wanted > product->stock) {
             const QString reason = product->stock == 0
