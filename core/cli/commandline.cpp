@@ -55,13 +55,16 @@ CommandLine parseCommandLine(const QStringList& arguments)
                                   QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption scenario(
         QStringLiteral("scenario"),
-        QStringLiteral("Headless scenario: steady (orders only) or mixed (orders, cancels, "
-                       "price changes, restocks, some invalid orders). Default steady."),
+        QStringLiteral("Headless scenario: steady (orders only), mixed (orders, cancels, price "
+                       "changes, restocks, some invalid orders), contention (mixed orders plus "
+                       "analytics reports; every mode in turn unless --mode), catch-up (projections "
+                       "paused while the orders arrive, then resumed) or rebuild (build the log, "
+                       "then rebuild every view). Default steady."),
         QStringLiteral("NAME"), QStringLiteral("steady"));
     const QCommandLineOption mode(
         QStringLiteral("mode"),
         QStringLiteral("Architecture: crud, logical (CQRS, one file) or physical (CQRS, write.db "
-                       "and read.db). Default physical."),
+                       "and read.db). Default physical (contention: all three in turn)."),
         QStringLiteral("MODE"), QStringLiteral("physical"));
     const QCommandLineOption update(
         QStringLiteral("update"),
@@ -71,11 +74,20 @@ CommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption delay(QStringLiteral("delay"),
                                    QStringLiteral("Injected projection delay in ms, 0-60000 (default 0)."),
                                    QStringLiteral("MS"), QStringLiteral("0"));
+    const QCommandLineOption analytics(
+        QStringLiteral("analytics"),
+        QStringLiteral("Analytics reports per second, 0-20 (default 0; 2 for contention)."),
+        QStringLiteral("REPORTS_PER_S"));
+    const QCommandLineOption preload(
+        QStringLiteral("preload"),
+        QStringLiteral("Orders placed before the measured traffic, unmeasured (default 100000 for "
+                       "contention, else 0)."),
+        QStringLiteral("ORDERS"));
     const QCommandLineOption report(QStringLiteral("report"),
                                     QStringLiteral("Write a JSON report of the headless run to FILE."),
                                     QStringLiteral("FILE"));
     parser.addOptions({help, version, headless, duration, rate, dbDir, seed, scenario, mode, update,
-                       delay, report});
+                       delay, analytics, preload, report});
 
     const auto fail = [&](const QString& message) {
         result.action = CommandLine::Action::Error;
@@ -116,13 +128,30 @@ CommandLine parseCommandLine(const QStringList& arguments)
         return fail(QStringLiteral("--seed must be a whole number from 0 to 4294967295, not \"%1\".")
                         .arg(parser.value(seed)));
     options.scenario = parser.value(scenario);
-    if (options.scenario != QStringLiteral("steady") && options.scenario != QStringLiteral("mixed"))
-        return fail(QStringLiteral("Unknown scenario \"%1\"; use steady or mixed.").arg(options.scenario));
+    if (!headlessScenarios().contains(options.scenario))
+        return fail(QStringLiteral("Unknown scenario \"%1\"; use %2.")
+                        .arg(options.scenario, headlessScenarios().join(QStringLiteral(", "))));
+    if (parser.isSet(preload)) {
+        bool ok = false;
+        const qint64 orders = parser.value(preload).toLongLong(&ok);
+        if (!ok || orders < 0 || orders > 10'000'000)
+            return fail(QStringLiteral("--preload must be a number of orders from 0 to 10000000, not \"%1\".")
+                            .arg(parser.value(preload)));
+        options.preloadOrders = orders;
+    }
+    if (parser.isSet(analytics)) {
+        double reports = 0;
+        if (!parseNumber(parser.value(analytics), 0, 20, &reports))
+            return fail(QStringLiteral("--analytics must be a number of reports per second from 0 to 20, not \"%1\".")
+                            .arg(parser.value(analytics)));
+        options.analyticsPerS = reports;
+    }
     const auto architecture = architectureModeFromName(parser.value(mode));
     if (!architecture)
         return fail(QStringLiteral("Unknown mode \"%1\"; use crud, logical or physical.")
                         .arg(parser.value(mode)));
-    options.mode = *architecture;
+    if (parser.isSet(mode))
+        options.mode = *architecture;
     if (parser.value(update) != QStringLiteral("async") && parser.value(update) != QStringLiteral("sync"))
         return fail(QStringLiteral("Unknown update mode \"%1\"; use async or sync.").arg(parser.value(update)));
     options.synchronousUpdate = parser.value(update) == QStringLiteral("sync");

@@ -349,6 +349,16 @@ void CommandBus::injectFailuresBeforeCommit(int count)
     m_worker->enqueue(std::move(job));
 }
 
+void CommandBus::configureConnection(std::function<void(const QSqlDatabase& db)> change)
+{
+    Worker::Job job;
+    job.task = [change = std::move(change)](WriteModel* model) {
+        if (model)
+            change(model->db());
+    };
+    m_worker->enqueue(std::move(job));
+}
+
 void CommandBus::setInlineHook(InlineHook hook, const QString& attachReadStore)
 {
     Worker::Job job;

@@ -86,6 +86,11 @@ public:
     /// unqualified rv_* tables there) and detaches it when switched off.
     void setInlineHook(InlineHook hook, const QString& attachReadStore = {});
 
+    /// Runs `change` on the worker thread between two groups, with the write
+    /// connection (e.g. a PRAGMA). It is queued behind the commands already
+    /// submitted.
+    void configureConnection(std::function<void(const QSqlDatabase& db)> change);
+
 Q_SIGNALS:
     /// New events up to lastPosition are committed and readable.
     void committed(qint64 lastPosition);

@@ -1,5 +1,7 @@
 #include "lab/lab.h"
 
+#include "util/sqlconnection.h"
+
 #include <QDir>
 
 namespace cqrs {
@@ -16,6 +18,7 @@ Lab::Lab(LabConfig config, QObject* parent)
     m_engine = std::make_unique<ProjectionEngine>(writeDbPath(), projectionStorePath(m_architecture));
     m_queries = std::make_unique<QueryService>(&m_engine->board(), m_config.queryThreads);
     m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
+    m_checkpointer = std::make_unique<WalCheckpointer>(writeDbPath());
     CommandBus* bus = m_bus.get();
     m_lag = std::make_unique<LagMonitor>(writeDbPath(), &m_engine->board(), &m_engine->recorder(),
                                          [bus] { return bus->counters(); });
@@ -51,6 +54,7 @@ QFuture<StoreInfo> Lab::open()
             m_engine->start();
             m_lag->start(m_config.lagIntervalMs);
             applyInlineHook();
+            applyCheckpointPolicy();
         }
         return info;
     });
@@ -60,6 +64,7 @@ void Lab::close()
 {
     // Writers first, so nothing new arrives; then the read side.
     m_bus->close();
+    m_checkpointer->stop();
     m_lag->stop();
     m_engine->stop();
     m_queries->stop();
@@ -77,6 +82,7 @@ void Lab::setArchitecture(ArchitectureMode mode)
     }
     m_queries->setStores(mode, writeDbPath(), readDbPath());
     applyInlineHook();
+    applyCheckpointPolicy();
     Q_EMIT architectureChanged(mode);
 }
 
@@ -87,6 +93,23 @@ void Lab::setSynchronousUpdate(bool synchronous)
     m_synchronous = synchronous;
     applyInlineHook();
     Q_EMIT synchronousUpdateChanged(synchronous);
+}
+
+void Lab::applyCheckpointPolicy()
+{
+    if (!m_open)
+        return;
+    // CRUD keeps SQLite's defaults (checkpoints inside the commit that fills
+    // the WAL), so its cost shows where it falls. CQRS moves them off the
+    // command path onto a background thread.
+    const bool background = m_architecture != ArchitectureMode::Crud;
+    m_bus->configureConnection([background](const QSqlDatabase& db) {
+        execSql(db, background ? QStringLiteral("PRAGMA wal_autocheckpoint = 0")
+                               : QStringLiteral("PRAGMA wal_autocheckpoint = 1000"), nullptr);
+        execSql(db, QStringLiteral("PRAGMA journal_size_limit = 67108864"), nullptr);
+    });
+    m_checkpointer->setActive(background);
+    m_checkpointer->start();
 }
 
 void Lab::applyInlineHook()

@@ -4,6 +4,7 @@
 #include "metrics/lagmonitor.h"
 #include "projections/projectionengine.h"
 #include "read/queryservice.h"
+#include "write/walcheckpointer.h"
 
 #include <QFuture>
 #include <QObject>
@@ -47,6 +48,7 @@ public:
     ProjectionEngine& projections() { return *m_engine; }
     QueryService& queries() { return *m_queries; }
     LagMonitor& lag() { return *m_lag; }
+    WalCheckpointer& checkpointer() { return *m_checkpointer; }
 
     QString writeDbPath() const;
     QString readDbPath() const;
@@ -65,6 +67,7 @@ Q_SIGNALS:
 
 private:
     void applyInlineHook();
+    void applyCheckpointPolicy();
 
     LabConfig m_config;
     ArchitectureMode m_architecture;
@@ -75,6 +78,7 @@ private:
     std::unique_ptr<ProjectionEngine> m_engine;
     std::unique_ptr<QueryService> m_queries;
     std::unique_ptr<LagMonitor> m_lag;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
 };
 
 } // namespace cqrs

@@ -1,0 +1,113 @@
+#include "write/walcheckpointer.h"
+
+#include "util/sqlconnection.h"
+
+#include <QSqlQuery>
+#include <QThread>
+#include <QTimer>
+
+#include <memory>
+
+namespace cqrs {
+
+class WalCheckpointer::Worker final : public QObject
+{
+public:
+    explicit Worker(WalCheckpointer* owner)
+        : m_owner(owner)
+        , m_timer(this)
+    {
+        connect(&m_timer, &QTimer::timeout, this, &Worker::checkpoint);
+    }
+
+    void begin()
+    {
+        m_connection = std::make_unique<SqlConnection>(QStringLiteral("checkpointer"), m_owner->m_path,
+                                                       SqlConnection::Role::Reader);
+        QString error;
+        if (!m_connection->open(&error)) {
+            qWarning("WAL checkpointer: %s", qUtf8Printable(error));
+            m_connection.reset();
+            return;
+        }
+        // After a checkpoint that resets the log, truncate the file to this size.
+        execSql(m_connection->db(), QStringLiteral("PRAGMA journal_size_limit = 67108864"), nullptr);
+        m_timer.start(m_owner->m_intervalMs);
+    }
+
+    void end()
+    {
+        m_timer.stop();
+        m_connection.reset();
+        QThread::currentThread()->quit();
+    }
+
+private:
+    void checkpoint()
+    {
+        if (!m_owner->m_active.load())
+            return;
+        // PASSIVE copies what it can without blocking anyone. Under steady
+        // writes it never finds the log fully copied at the moment a writer
+        // starts, so the log would never wrap: once it passes the threshold a
+        // RESTART (briefly holding back writers while the short tail is
+        // copied) makes the next transaction start the log from the top.
+        QSqlQuery query(m_connection->db());
+        const qint64 frames = run(query, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        if (frames >= restartFrames)
+            run(query, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"));
+    }
+
+    qint64 run(QSqlQuery& query, const QString& pragma)
+    {
+        if (!query.exec(pragma) || !query.next())
+            return 0;
+        // busy, frames in the WAL, frames checkpointed
+        const qint64 frames = query.value(1).toLongLong();
+        m_owner->m_lastWalFrames.store(frames - query.value(2).toLongLong());
+        m_owner->m_checkpoints.fetch_add(1);
+        query.finish();
+        return frames;
+    }
+
+    static constexpr qint64 restartFrames = 4'000; // ~16 MiB of 4 KiB pages
+
+    WalCheckpointer* m_owner;
+    QTimer m_timer;
+    std::unique_ptr<SqlConnection> m_connection;
+};
+
+WalCheckpointer::WalCheckpointer(QString writeDbPath, int intervalMs, QObject* parent)
+    : QObject(parent)
+    , m_path(std::move(writeDbPath))
+    , m_intervalMs(std::max(10, intervalMs))
+{
+}
+
+WalCheckpointer::~WalCheckpointer() { stop(); }
+
+void WalCheckpointer::start()
+{
+    if (m_thread)
+        return;
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("wal-checkpointer"));
+    m_worker = new Worker(this);
+    m_worker->moveToThread(m_thread);
+    m_thread->start();
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->begin(); }, Qt::QueuedConnection);
+}
+
+void WalCheckpointer::stop()
+{
+    if (!m_thread)
+        return;
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->end(); }, Qt::QueuedConnection);
+    m_thread->wait();
+    delete m_worker;
+    delete m_thread;
+    m_worker = nullptr;
+    m_thread = nullptr;
+}
+
+} // namespace cqrs

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QObject>
+
+#include <atomic>
+
+class QThread;
+
+namespace cqrs {
+
+/// Keeps the write store's WAL file bounded without making commits pay for
+/// it: a thread of its own runs PASSIVE checkpoints a few times a second
+/// (they never block the writer), while the command worker's connection has
+/// wal_autocheckpoint turned off. SQLite's default instead checkpoints
+/// inside whichever commit crosses 1,000 pages, and a reader that never
+/// pauses starves those checkpoints so the WAL grows without bound.
+class WalCheckpointer final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit WalCheckpointer(QString writeDbPath, int intervalMs = 200, QObject* parent = nullptr);
+    ~WalCheckpointer() override;
+
+    void start();
+    void stop();
+    bool isRunning() const { return m_thread != nullptr; }
+    /// Thread-safe and non-blocking: an inactive checkpointer skips its turns.
+    void setActive(bool active) { m_active.store(active); }
+    bool isActive() const { return m_active.load(); }
+    /// Checkpoints run, and WAL frames left over after the last one.
+    qint64 checkpoints() const { return m_checkpoints.load(); }
+    qint64 lastWalFrames() const { return m_lastWalFrames.load(); }
+
+private:
+    class Worker;
+    QString m_path;
+    int m_intervalMs;
+    QThread* m_thread = nullptr;
+    Worker* m_worker = nullptr;
+    std::atomic<bool> m_active{true};
+    std::atomic<qint64> m_checkpoints{0};
+    std::atomic<qint64> m_lastWalFrames{0};
+    friend class Worker;
+};
+
+} // namespace cqrs
