@@ -135,7 +135,26 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     auto* trafficLabel = new QLabel(tr("&Orders:"), traffic);
     trafficLabel->setBuddy(m_traffic);
     trafficForm->addRow(trafficLabel, trafficRow);
+    m_analytics = new QSlider(Qt::Horizontal, traffic);
+    m_analytics->setRange(0, 20);
+    m_analytics->setPageStep(2);
+    m_analytics->setAccessibleName(tr("Analytics reports per second"));
+    m_analytics->setToolTip(tr("A simulated analytics dashboard running heavy reports: joins over the "
+                               "write tables in CRUD, the precomputed views in CQRS."));
+    m_analyticsSpin = new QSpinBox(traffic);
+    m_analyticsSpin->setRange(0, 20);
+    m_analyticsSpin->setSuffix(tr(" /s"));
+    m_analyticsSpin->setAccessibleName(tr("Analytics reports per second, number"));
+    auto* analyticsRow = new QHBoxLayout;
+    analyticsRow->addWidget(m_analytics, 1);
+    analyticsRow->addWidget(m_analyticsSpin);
+    auto* analyticsLabel = new QLabel(tr("Anal&ytics:"), traffic);
+    analyticsLabel->setBuddy(m_analytics);
+    trafficForm->addRow(analyticsLabel, analyticsRow);
     trafficForm->addRow(m_trafficInfo);
+    connect(m_analytics, &QSlider::valueChanged, m_analyticsSpin, &QSpinBox::setValue);
+    connect(m_analyticsSpin, &QSpinBox::valueChanged, m_analytics, &QSlider::setValue);
+    connect(m_analyticsSpin, &QSpinBox::valueChanged, this, &ControlsPanel::analyticsRateChanged);
     layout->addWidget(traffic);
     layout->addStretch(1);
     connect(m_traffic, &QSlider::valueChanged, m_trafficSpin, &QSpinBox::setValue);
@@ -200,6 +219,8 @@ void ControlsPanel::setRebuildProgress(qint64 done, qint64 total)
 
 void ControlsPanel::setTrafficRate(int ordersPerSecond) { m_trafficSpin->setValue(ordersPerSecond); }
 int ControlsPanel::trafficRate() const { return m_trafficSpin->value(); }
+void ControlsPanel::setAnalyticsRate(int reportsPerSecond) { m_analyticsSpin->setValue(reportsPerSecond); }
+int ControlsPanel::analyticsRate() const { return m_analyticsSpin->value(); }
 void ControlsPanel::setTrafficInfo(const QString& text) { m_trafficInfo->setText(text); }
 
 ArchitectureMode ControlsPanel::architecture() const

@@ -31,6 +31,8 @@ public:
     /// done < 0 hides the progress bar.
     void setRebuildProgress(qint64 done, qint64 total);
     void setTrafficRate(int ordersPerSecond);
+    void setAnalyticsRate(int reportsPerSecond);
+    int analyticsRate() const;
     int trafficRate() const;
     /// A line under the traffic knob: achieved rate, rejections.
     void setTrafficInfo(const QString& text);
@@ -49,6 +51,7 @@ Q_SIGNALS:
     void delayChanged(int delayMs, int jitterMs);
     void rebuildRequested();
     void trafficRateChanged(int ordersPerSecond);
+    void analyticsRateChanged(int reportsPerSecond);
     void resetRequested();
 
 private:
@@ -66,6 +69,8 @@ private:
     QSlider* m_traffic = nullptr;
     QSpinBox* m_trafficSpin = nullptr;
     QLabel* m_trafficInfo = nullptr;
+    QSlider* m_analytics = nullptr;
+    QSpinBox* m_analyticsSpin = nullptr;
 };
 
 } // namespace cqrs::ui

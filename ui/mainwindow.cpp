@@ -144,6 +144,8 @@ MainWindow::MainWindow(const QString& dataDirectory, QWidget* parent)
     connect(m_controls, &ControlsPanel::architectureChanged, this, [this](ArchitectureMode mode) {
         if (m_lab)
             m_lab->setArchitecture(mode);
+        if (m_analytics)
+            m_analytics->setMode(mode);
         for (int view = 0; view < ViewCount; ++view)
             markDirty(View(view));
         saveSettings();
@@ -167,6 +169,11 @@ MainWindow::MainWindow(const QString& dataDirectory, QWidget* parent)
             m_lab->projections().rebuild({});
     });
     connect(m_controls, &ControlsPanel::resetRequested, this, &MainWindow::resetDemoData);
+    connect(m_controls, &ControlsPanel::analyticsRateChanged, this, [this](int rate) {
+        if (m_analytics)
+            m_analytics->setRate(rate);
+        saveSettings();
+    });
     connect(m_controls, &ControlsPanel::trafficRateChanged, this, [this](int rate) {
         if (m_traffic)
             m_traffic->setRate(rate);
@@ -186,6 +193,8 @@ MainWindow::MainWindow(const QString& dataDirectory, QWidget* parent)
 
 MainWindow::~MainWindow()
 {
+    if (m_analytics)
+        m_analytics->stop();
     if (m_traffic)
         m_traffic->stop();
     if (m_stream)
@@ -210,7 +219,7 @@ QWidget* MainWindow::buildDashboard()
     readLayout->addWidget(m_projections);
 
     m_lagChart = new TimeSeriesChart(
-        tr("Consistency lag, last 60 s — visibility latency p50/p99 (solid), time behind per view (dashed)"),
+        tr("Consistency lag — visibility latency p50/p99 (solid), time behind per view (dashed)"),
         tr("ms"),
         {{tr("p50"), QColor(0x1e, 0x84, 0x49), false, 2.5},
          {tr("p99"), QColor(0xc0, 0x39, 0x2b), false, 2.5},
@@ -221,7 +230,6 @@ QWidget* MainWindow::buildDashboard()
          {tr("search"), QColor(0x7f, 0x8c, 0x8d), true, 1.5}},
         60.0, dashboard);
     m_lagChart->setAccessibleName(tr("Consistency lag chart"));
-    m_lagChart->setMinimumHeight(230);
 
     m_orders = new RecentOrdersModel(this);
     m_customers = new CustomerStatsModel(this);
@@ -265,11 +273,21 @@ QWidget* MainWindow::buildDashboard()
     eventTable->horizontalHeader()->setStretchLastSection(false);
     m_tabs->addTab(eventTable, tr("&Event stream"));
 
+    m_checkoutChart = new TimeSeriesChart(tr("Checkout latency — simulated commands, submit to answer"), tr("ms"),
+                                          {{tr("p50"), QColor(0x1e, 0x84, 0x49), false, 2.0},
+                                           {tr("p99"), QColor(0xc0, 0x39, 0x2b), false, 2.0},
+                                           {tr("max"), QColor(0x7f, 0x8c, 0x8d), true, 1.2}},
+                                          60.0, dashboard);
+    m_checkoutChart->setAccessibleName(tr("Checkout latency chart"));
+    m_lagChart->setMinimumHeight(225);
+    m_checkoutChart->setMinimumHeight(160);
     auto* charts = new QSplitter(Qt::Vertical, dashboard);
     charts->addWidget(m_lagChart);
+    charts->addWidget(m_checkoutChart);
     charts->addWidget(m_tabs);
-    charts->setStretchFactor(0, 2);
-    charts->setStretchFactor(1, 3);
+    charts->setStretchFactor(0, 3);
+    charts->setStretchFactor(1, 2);
+    charts->setStretchFactor(2, 5);
     layout->addWidget(readBox);
     layout->addWidget(charts, 1);
     return dashboard;
@@ -356,6 +374,10 @@ void MainWindow::onLabOpened(const StoreInfo& info)
     connect(m_traffic.get(), &LoadGenerator::rejectedSample, this,
             [this](const QString& reason) { m_lastTrafficRejection = reason; });
     m_traffic->start();
+    m_analytics = std::make_unique<AnalyticsLoad>(m_lab->writeDbPath(), m_lab->readDbPath(), 11);
+    m_analytics->setMode(m_lab->architecture());
+    m_analytics->setRate(m_controls->analyticsRate());
+    m_analytics->start();
     m_ready = true;
     for (int view = 0; view < ViewCount; ++view)
         markDirty(View(view));
@@ -380,6 +402,13 @@ void MainWindow::onSnapshot(const LagSnapshot& snapshot)
     for (const ProjectionLag& lag : snapshot.projections)
         values.append(lag.timeBehindMs);
     m_lagChart->addSample(t, values);
+    if (m_traffic) {
+        const LatencyHistogram checkout = m_traffic->takeWindow();
+        if (checkout.count() > 0)
+            m_checkoutChart->addSample(t, {checkout.quantileMs(0.5), checkout.quantileMs(0.99), checkout.maxMs()});
+        else
+            m_checkoutChart->addSample(t, {0, 0, 0});
+    }
 
     QList<qint64> checkpoints;
     qint64 rebuildDone = -1;
@@ -587,14 +616,21 @@ void MainWindow::submitAdminCommand(const Command& command, const QString& what)
 
 void MainWindow::updateTrafficInfo()
 {
-    if (!m_traffic || m_traffic->rate() <= 0) {
-        m_controls->setTrafficInfo(tr("Off. Slide to let simulated customers place orders."));
+    if (!m_traffic || (m_traffic->rate() <= 0 && (!m_analytics || m_analytics->rate() <= 0))) {
+        m_controls->setTrafficInfo(tr("Off. Slide to let simulated customers place orders, or an "
+                                      "analytics dashboard run reports."));
         return;
     }
     const TrafficStats stats = m_traffic->stats();
-    m_controls->setTrafficInfo(tr("%1 accepted, %2 rejected (e.g. “%3”)")
-                                   .arg(formatCount(stats.accepted), formatCount(stats.rejected),
-                                        m_lastTrafficRejection.isEmpty() ? tr("none yet") : m_lastTrafficRejection));
+    QString text = tr("%1 accepted, %2 rejected (e.g. “%3”)")
+                       .arg(formatCount(stats.accepted), formatCount(stats.rejected),
+                            m_lastTrafficRejection.isEmpty() ? tr("none yet") : m_lastTrafficRejection);
+    if (m_analytics && m_analytics->rate() > 0) {
+        const AnalyticsStats reports = m_analytics->stats();
+        text += tr("<br/>%1 reports run, median %2 ms").arg(formatCount(reports.reportsRun))
+                    .arg(reports.duration.quantileMs(0.5), 0, 'f', 1);
+    }
+    m_controls->setTrafficInfo(text);
 }
 
 void MainWindow::zoomIn()
@@ -655,8 +691,11 @@ void MainWindow::resetDemoData()
     std::shared_ptr<Lab> old(m_lab.release());
     std::shared_ptr<EventStream> stream(m_stream.release());
     std::shared_ptr<LoadGenerator> traffic(m_traffic.release());
+    std::shared_ptr<AnalyticsLoad> analytics(m_analytics.release());
     const QString directory = m_dataDirectory;
-    QtConcurrent::run([old, stream, traffic, directory] {
+    QtConcurrent::run([old, stream, traffic, analytics, directory] {
+        if (analytics)
+            analytics->stop();
         if (traffic)
             traffic->stop();
         if (stream)
@@ -665,7 +704,8 @@ void MainWindow::resetDemoData()
         for (const QString& name : {QStringLiteral("write.db"), QStringLiteral("read.db")})
             for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
                 QFile::remove(QDir(directory).filePath(name + suffix));
-    }).then(this, [this, old, stream, traffic] {
+    }).then(this, [this, old, stream, traffic, analytics] {
+        Q_UNUSED(analytics)
         Q_UNUSED(old)
         Q_UNUSED(stream)
         Q_UNUSED(traffic)
@@ -693,6 +733,7 @@ void MainWindow::restoreSettings()
     m_controls->setDelay(settings.value(QStringLiteral("knobs/delayMs"), 0).toInt(),
                          settings.value(QStringLiteral("knobs/jitterMs"), 0).toInt());
     m_controls->setTrafficRate(settings.value(QStringLiteral("traffic/ordersPerS"), 0).toInt());
+    m_controls->setAnalyticsRate(settings.value(QStringLiteral("traffic/reportsPerS"), 0).toInt());
     m_zoom = std::clamp(settings.value(QStringLiteral("view/zoom"), 1.0).toDouble(), minZoom, maxZoom);
     if (m_zoom != 1.0)
         applyZoom();
@@ -711,6 +752,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("knobs/jitterMs"), m_controls->jitterMs());
     settings.setValue(QStringLiteral("view/zoom"), m_zoom);
     settings.setValue(QStringLiteral("traffic/ordersPerS"), m_controls->trafficRate());
+    settings.setValue(QStringLiteral("traffic/reportsPerS"), m_controls->analyticsRate());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

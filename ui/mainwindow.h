@@ -5,6 +5,7 @@
 #include "metrics/lagsnapshot.h"
 #include "projections/changeset.h"
 #include "read/queryresults.h"
+#include "sim/analyticsload.h"
 #include "sim/loadgenerator.h"
 
 #include <QElapsedTimer>
@@ -50,6 +51,7 @@ public:
     ControlsPanel* controls() const { return m_controls; }
     ProjectionPanel* projectionPanel() const { return m_projections; }
     TimeSeriesChart* lagChart() const { return m_lagChart; }
+    TimeSeriesChart* checkoutChart() const { return m_checkoutChart; }
     RecentOrdersModel* recentOrders() const { return m_orders; }
     CustomerStatsModel* customerStats() const { return m_customers; }
     ProductSalesModel* productSales() const { return m_products; }
@@ -95,6 +97,7 @@ private:
     std::unique_ptr<Lab> m_lab;
     std::unique_ptr<EventStream> m_stream;
     std::unique_ptr<LoadGenerator> m_traffic;
+    std::unique_ptr<AnalyticsLoad> m_analytics;
     QString m_lastTrafficRejection;
     bool m_ready = false;
 
@@ -103,6 +106,7 @@ private:
     ControlsPanel* m_controls = nullptr;
     ProjectionPanel* m_projections = nullptr;
     TimeSeriesChart* m_lagChart = nullptr;
+    TimeSeriesChart* m_checkoutChart = nullptr;
     TimeSeriesChart* m_revenueChart = nullptr;
     ProductSalesChart* m_productChart = nullptr;
     QLabel* m_banner = nullptr;

@@ -33,7 +33,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& unit, QLis
 {
     auto* chart = new QChart;
     chart->setTitle(title);
-    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setAlignment(Qt::AlignRight);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setAnimationOptions(QChart::NoAnimation);
     m_x = new QValueAxis(chart);
