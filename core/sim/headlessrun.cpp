@@ -267,6 +267,21 @@ void HeadlessRun::watch()
         return;
     bool failed = false;
     const bool done = caughtUp({}, &failed);
+    if (m_stage == Stage::Rebuilding) {
+        const bool allStarted = m_rebuildsStarted >= m_lab->projections().projectionNames().size();
+        if (!(allStarted && done) && !failed && m_stageClock.elapsed() < qint64(m_options.catchUpTimeoutS) * 1000)
+            return;
+        m_rebuildMs = std::max<qint64>(1, m_stageClock.elapsed());
+        if (!done) {
+            m_err << "The rebuild did not finish." << Qt::endl;
+            m_watch.stop();
+            m_progress.stop();
+            finishPhase(m_lab->lag().latest(), false);
+            return;
+        }
+        // Rebuilt: the phase report follows below, as after any catch-up.
+        m_stage = Stage::CatchingUp;
+    }
     if (done && m_stage == Stage::PreloadSettling) {
         m_out << "Views caught up after " << m_stageClock.elapsed() << " ms; measured traffic starts." << Qt::endl;
         startTraffic();
@@ -277,7 +292,8 @@ void HeadlessRun::watch()
         return;
     if (done && m_stage == Stage::Resuming) {
         m_catchUpMs = m_stageClock.elapsed();
-    } else if (done && m_stage == Stage::CatchingUp && m_options.scenario == QStringLiteral("rebuild")) {
+    } else if (done && m_stage == Stage::CatchingUp && m_options.scenario == QStringLiteral("rebuild")
+               && m_rebuildMs == 0) {
         // The log is built and projected: now rebuild every view from scratch.
         m_catchUpMs = m_stageClock.elapsed();
         m_rebuildEvents = m_lab->bus().headPosition() * qint64(m_lab->projections().projectionNames().size());
@@ -285,21 +301,13 @@ void HeadlessRun::watch()
               << grouped(m_lab->bus().headPosition()) << " events..." << Qt::endl;
         m_stage = Stage::Rebuilding;
         m_stageClock.start();
-        auto started = std::make_shared<int>(0);
-        connect(&m_lab->projections(), &ProjectionEngine::advanced, this, [this, started](const ProjectionAdvance& a) {
-            if (a.reset && a.checkpoint == 0)
-                ++*started;
-            if (*started >= m_lab->projections().projectionNames().size() && m_stage == Stage::Rebuilding) {
-                bool anyFailed = false;
-                if (caughtUp({}, &anyFailed)) {
-                    m_rebuildMs = std::max<qint64>(1, m_stageClock.elapsed());
-                    m_stage = Stage::CatchingUp;
-                    m_stageClock.start();
-                    m_watch.start();
-                }
-            }
+        // Done once every projector has begun its rebuild (it announces that
+        // with a reset at checkpoint 0) and all have reached the head again.
+        m_rebuildsStarted = 0;
+        connect(&m_lab->projections(), &ProjectionEngine::advanced, this, [this](const ProjectionAdvance& a) {
+            if (a.reset && a.checkpoint == 0 && m_stage == Stage::Rebuilding)
+                ++m_rebuildsStarted;
         });
-        m_watch.stop(); // the rebuild's own signals say when it is done
         m_lab->projections().rebuild({});
         return;
     } else if (done && m_stage == Stage::CatchingUp && m_catchUpMs == 0) {

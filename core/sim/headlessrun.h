@@ -123,6 +123,7 @@ private:
     qint64 m_catchUpEvents = 0;
     qint64 m_rebuildMs = 0;
     qint64 m_rebuildEvents = 0;
+    int m_rebuildsStarted = 0;
     LatencyHistogram m_checkout;
     LatencyHistogram m_checkoutWindow;
 };
