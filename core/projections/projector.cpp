@@ -228,11 +228,31 @@ void Projector::fail(qint64 position, const QString& reason)
     Q_EMIT failed(m_name, message);
 }
 
+void Projector::adoptStoredCheckpoint()
+{
+    // In synchronous mode the commands fold their events into the view inside
+    // their own transactions. Those events are not ours to apply, to wait
+    // for (injected delay) or to measure: take the stored checkpoint as it is
+    // and publish it, so read-your-writes and the lag monitor see the view as
+    // current as it really is.
+    QString error;
+    const qint64 stored = ReadStore::checkpoint(*m_sql, m_name, &error);
+    if (stored <= m_checkpoint)
+        return; // (or unreadable: the next transaction will say why)
+    while (!m_buffer.empty() && m_buffer.front().position <= stored)
+        m_buffer.pop_front();
+    m_checkpoint = stored;
+    m_fetchedUpTo = std::max(m_fetchedUpTo, stored);
+    m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
+    Q_EMIT advanced({m_name, m_checkpoint, {}, false});
+}
+
 void Projector::step()
 {
     m_stepQueued = false;
     if (!m_open || m_failed)
         return;
+    adoptStoredCheckpoint();
     const ProjectorKnobs knobs = m_board->knobs(m_name);
     if (knobs.paused && !m_rebuilding) {
         setState(ProjectionState::Paused);
@@ -289,6 +309,9 @@ void Projector::step()
         m_due.start(100);
         return;
     }
+    // What a synchronous update folded in since adoptStoredCheckpoint() is
+    // skipped by applyBatch and must not count as applied here either.
+    const qint64 base = std::max(m_checkpoint, ReadStore::checkpoint(*m_sql, m_name, nullptr));
     const qint64 poison = m_poison.load();
     const ReadStore::EventGuard guard = [poison](const Event& event, QString* message) {
         if (poison != 0 && event.position == poison) {
@@ -314,30 +337,31 @@ void Projector::step()
         for (const Event& event : due) {
             // Only events committed while we were running say something about
             // visibility; a backlog from before a restart would not.
-            if (event.position > m_checkpoint && event.committedMonoNs >= m_startedNs
+            if (event.position > base && event.committedMonoNs >= m_startedNs
                 && commitTimeIsComparable(event))
                 latencies.append(appliedNs - event.committedMonoNs);
         }
     }
-    const qint64 applied = newCheckpoint - m_checkpoint;
+    const qint64 applied = newCheckpoint - base;
     while (!m_buffer.empty() && m_buffer.front().position <= newCheckpoint)
         m_buffer.pop_front();
     m_checkpoint = newCheckpoint;
     m_fetchedUpTo = std::max(m_fetchedUpTo, newCheckpoint);
     m_recorder->record(m_name, appliedNs, latencies);
-    m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
+    // State first, checkpoint second: whoever sees the new checkpoint also
+    // sees the state that goes with it (never "paused" at the head).
+    const bool backlog = moreInLog || (!m_buffer.empty() && (m_rebuilding || dueNs(m_buffer.front(), knobs) <= monotonicNowNs()));
     const bool rebuilding = m_rebuilding;
     m_board->changeStatus(m_name, [&](ProjectionStatus& s) {
         s.eventsApplied += applied;
         if (rebuilding)
             s.rebuildDone = newCheckpoint;
+        else
+            s.state = backlog ? ProjectionState::CatchingUp : ProjectionState::Live;
     });
+    m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
     if (!changes.isEmpty() || applied > 0)
         Q_EMIT advanced({m_name, m_checkpoint, changes, false});
-
-    const bool backlog = moreInLog || (!m_buffer.empty() && (m_rebuilding || dueNs(m_buffer.front(), knobs) <= monotonicNowNs()));
-    if (!m_rebuilding)
-        setState(backlog ? ProjectionState::CatchingUp : ProjectionState::Live);
     if (backlog || moreInLog || !m_buffer.empty())
         scheduleStep();
 }

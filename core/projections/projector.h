@@ -61,6 +61,7 @@ private:
     void closeStore();
     void scheduleStep();
     void step();
+    void adoptStoredCheckpoint();
     void fail(qint64 position, const QString& reason);
     void setState(ProjectionState state);
     qint64 dueNs(const Event& event, const ProjectorKnobs& knobs) const;

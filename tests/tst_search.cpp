@@ -1,0 +1,315 @@
+// Search: whatever a person types (quotes, FTS operators, SQL, unicode,
+// control characters, 10,000 characters, nothing) the answer is a list of
+// hits or an empty list, never an error, in the FTS index (CQRS) and in the
+// LIKE scan over the write tables (CRUD). "alice mug" finds Alice's orders
+// with a Blue Mug and nobody else's. And the pieces of SearchQuery in
+// isolation.
+#include "readsupport.h"
+
+#include "read/searchquery.h"
+
+#include <QTest>
+
+using namespace cqrs;
+using namespace cqrs::test;
+
+namespace {
+
+constexpr qint64 blueMug = 1;
+constexpr qint64 teaTowel = 5;
+constexpr qint64 notebook = 6;
+constexpr qint64 alice = 1; // Alice Andersen
+constexpr qint64 bob = 2;
+
+QString fromUtf16(std::initializer_list<char16_t> units)
+{
+    QString text;
+    for (char16_t unit : units)
+        text.append(QChar(unit));
+    return text;
+}
+
+QStringList hostileInputs()
+{
+    QStringList inputs{
+        // quotes, balanced and not
+        QStringLiteral("\""), QStringLiteral("\"\""), QStringLiteral("\"alice"), QStringLiteral("alice\""),
+        QStringLiteral("\"alice mug"), QStringLiteral("'"), QStringLiteral("''"), QStringLiteral("'alice"),
+        QStringLiteral("\"\"\"\"\""), QStringLiteral("\"mug\"*"), QStringLiteral("`mug`"),
+        QStringLiteral("\\\"alice\\\""), QStringLiteral("a\"b\"c\"d"),
+        // FTS5 syntax
+        QStringLiteral("AND"), QStringLiteral("OR"), QStringLiteral("NOT"), QStringLiteral("NEAR"),
+        QStringLiteral("alice AND mug"), QStringLiteral("alice OR"), QStringLiteral("OR alice"),
+        QStringLiteral("NOT mug"), QStringLiteral("alice NOT"), QStringLiteral("NEAR(alice mug)"),
+        QStringLiteral("NEAR(alice mug, 2)"), QStringLiteral("NEAR/2"), QStringLiteral("*"), QStringLiteral("mug*"),
+        QStringLiteral("*mug"), QStringLiteral("^"), QStringLiteral("^mug"), QStringLiteral("mug^"),
+        QStringLiteral(":"), QStringLiteral("title:mug"), QStringLiteral("body : alice"),
+        QStringLiteral("{title body}: mug"), QStringLiteral("kind:order"), QStringLiteral("nosuchcolumn:x"),
+        QStringLiteral("("), QStringLiteral(")"), QStringLiteral("(alice"), QStringLiteral("alice)"),
+        QStringLiteral("((((mug"), QStringLiteral("-"), QStringLiteral("-mug"), QStringLiteral("alice -mug"),
+        QStringLiteral("--"), QStringLiteral("+mug"), QStringLiteral("mug + alice"), QStringLiteral("{"),
+        QStringLiteral("}"), QStringLiteral("[mug]"), QStringLiteral("a*b*c"), QStringLiteral("\"*\""),
+        QStringLiteral("rank"), QStringLiteral("rv_search MATCH 'x'"), QStringLiteral("ALICE* OR mug^ NOT :"),
+        // SQL and LIKE
+        QStringLiteral("' OR '1'='1"), QStringLiteral("\" OR \"1\"=\"1"), QStringLiteral("1; DROP TABLE orders; --"),
+        QStringLiteral("Robert'); DROP TABLE customers;--"), QStringLiteral("') UNION SELECT * FROM events --"),
+        QStringLiteral("%"), QStringLiteral("_"), QStringLiteral("%_%"), QStringLiteral("\\"), QStringLiteral("\\%"),
+        QStringLiteral("50%"), QStringLiteral("a_b"), QStringLiteral("ESCAPE '\\'"), QStringLiteral("/* */"),
+        QStringLiteral("?"), QStringLiteral("?1 :name @p $x"), QStringLiteral("0x00"), QStringLiteral("NULL"),
+        // unicode
+        QStringLiteral("😀"), QStringLiteral("🫖 mug"), QStringLiteral("mug 😀"), QStringLiteral("👩‍👩‍👧‍👦"),
+        QStringLiteral("مرحبا بالعالم"), QStringLiteral("שלום mug"), QStringLiteral("Ålice Möller"),
+        QStringLiteral("e\u0301"), QStringLiteral("\u0301"), QStringLiteral("Z\u0324\u033a\u0326a\u0335\u0321l\u0336go"),
+        QStringLiteral("\u200f\u202e mug \u202c"), QStringLiteral("\u200b"), QStringLiteral("mu\u200bg"),
+        QStringLiteral("\ufeff"), QStringLiteral("\ufffd"), QStringLiteral("𝐀𝐥𝐢𝐜𝐞"), QStringLiteral("日本語 マグ"),
+        QStringLiteral("ＡＬＩＣＥ"), QStringLiteral("\u3000alice\u3000mug\u3000"), QStringLiteral("\u00a0mug\u00a0"),
+        QStringLiteral("ß"), QStringLiteral("İ"), QStringLiteral("²½"),
+        fromUtf16({u'a', 0xD800}), fromUtf16({0xDC00, u'b'}), fromUtf16({0xD83D}), fromUtf16({0xFFFF, u'x'}),
+        // NUL and control characters
+        QString(QChar(0)), fromUtf16({u'a', 0, u'b'}), fromUtf16({u'm', u'u', u'g', 0}),
+        QStringLiteral("\x01\x02\x03"), QStringLiteral("alice\x1b[31mmug"), QStringLiteral("\x7f"),
+        QStringLiteral("\t\n\r\v\f"), QStringLiteral("\u0085\u2028\u2029"),
+        // empty and whitespace
+        QString(), QStringLiteral(""), QStringLiteral(" "), QStringLiteral("   \t  "),
+    };
+    // Long ones: one 10,000-character word, 10,000 characters of words, of
+    // operators, and of emoji cut in the middle of a pair.
+    inputs << QString(10'000, u'a');
+    inputs << QStringLiteral("mug ").repeated(2'500);
+    inputs << QStringLiteral("\"(*^:-").repeated(1'667).left(10'000);
+    inputs << QStringLiteral("a") + QStringLiteral("😀").repeated(4'999) + QStringLiteral("b");
+    inputs << QStringLiteral("x").repeated(63) + QStringLiteral("😀") + QStringLiteral(" mug");
+    QString everything;
+    for (int i = 0; i < 10'000; ++i)
+        everything.append(QChar(char16_t(1 + (i * 7919) % 0xFFFE)));
+    inputs << everything;
+    return inputs;
+}
+
+} // namespace
+
+class TestSearch final : public QObject
+{
+    Q_OBJECT
+
+private:
+    LabHarness* m_harness = nullptr;
+    std::unique_ptr<LabHarness> m_owner;
+    QList<qint64> m_aliceMugOrders;
+    QList<qint64> m_otherOrders;
+    qint64 m_head = 0;
+
+    Lab& lab() { return m_harness->lab(); }
+
+    SearchResult search(const QString& text, ArchitectureMode mode, int limit = 50)
+    {
+        ReadOptions options;
+        options.mode = mode;
+        options.consistency = ConsistencyMode::ReadYourWrites;
+        options.minPosition = m_head;
+        options.timeoutMs = longWaitMs;
+        return await(lab().queries().search(text, limit, options));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_owner = std::make_unique<LabHarness>(ArchitectureMode::Physical);
+        m_harness = m_owner.get();
+        QFuture<StoreInfo> opened = m_harness->start();
+        QTRY_VERIFY_WITH_TIMEOUT(opened.isFinished(), longWaitMs);
+        QVERIFY2(opened.result().ok, qPrintable(opened.result().error));
+
+        // Alice: two orders with a Blue Mug (one later cancelled), one without.
+        // Bob: one with a Blue Mug.
+        const auto place = [this](qint64 customer, QList<OrderLineRequest> lines) {
+            const CommandResult result = m_harness->run(order(customer, std::move(lines)));
+            return result.accepted() ? result.entityId : 0;
+        };
+        m_aliceMugOrders << place(alice, {line(blueMug, 1)});
+        m_aliceMugOrders << place(alice, {line(notebook, 2), line(blueMug, 3)});
+        m_otherOrders << place(alice, {line(notebook, 1)});
+        m_otherOrders << place(bob, {line(blueMug, 2), line(teaTowel, 1)});
+        m_otherOrders << place(bob, {line(teaTowel, 1)});
+        QVERIFY(!m_aliceMugOrders.contains(0) && !m_otherOrders.contains(0));
+        QVERIFY(m_harness->run(CancelOrder{testMeta(), m_aliceMugOrders.first(), QStringLiteral("test")}).accepted());
+        m_head = lab().bus().headPosition();
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab(), m_head), qPrintable(describe(lab())), longWaitMs);
+
+        // Logical mode needs the views in write.db too: fill them once.
+        lab().setArchitecture(ArchitectureMode::Logical);
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab(), m_head), qPrintable(describe(lab())), longWaitMs);
+        QVERIFY(caughtUp(lab(), m_head));
+    }
+
+    void cleanupTestCase() { m_owner.reset(); }
+
+    // --- SearchQuery ------------------------------------------------------
+
+    void termsSplitsOnWhitespace()
+    {
+        QCOMPARE(SearchQuery::terms(QStringLiteral("  alice   mug ")), (QStringList{QStringLiteral("alice"), QStringLiteral("mug")}));
+        QCOMPARE(SearchQuery::terms(QStringLiteral("alice\tmug\nblue\u3000cup")),
+                 (QStringList{QStringLiteral("alice"), QStringLiteral("mug"), QStringLiteral("blue"), QStringLiteral("cup")}));
+        QCOMPARE(SearchQuery::terms(QString()), QStringList());
+        QCOMPARE(SearchQuery::terms(QStringLiteral(" \t\r\n ")), QStringList());
+    }
+
+    void termsDropControlCharactersAndMeaninglessTerms()
+    {
+        QCOMPARE(SearchQuery::terms(fromUtf16({u'a', 0, u'b'})), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(SearchQuery::terms(QStringLiteral("mug\x01\x1b" "cup")), (QStringList{QStringLiteral("mug"), QStringLiteral("cup")}));
+        QCOMPARE(SearchQuery::terms(QStringLiteral("\" ' * ^ : ( ) - -- \"\" 😀")), QStringList());
+        // A term keeps its punctuation as long as it has a letter or digit.
+        QCOMPARE(SearchQuery::terms(QStringLiteral("\"alice -mug* 50%")),
+                 (QStringList{QStringLiteral("\"alice"), QStringLiteral("-mug*"), QStringLiteral("50%")}));
+    }
+
+    void termsAreBounded()
+    {
+        QStringList words;
+        for (int i = 0; i < 40; ++i)
+            words << QStringLiteral("w%1").arg(i);
+        const QStringList terms = SearchQuery::terms(words.join(u' '));
+        QCOMPARE(terms.size(), 16);
+        QCOMPARE(terms.first(), QStringLiteral("w0"));
+        QCOMPARE(terms.last(), QStringLiteral("w15"));
+        const QStringList longOne = SearchQuery::terms(QString(10'000, u'x'));
+        QCOMPARE(longOne.size(), 1);
+        QCOMPARE(longOne.first().size(), 64);
+    }
+
+    void termsNeverSplitASurrogatePair()
+    {
+        // Cut at 64 UTF-16 units, a term must not end in half a character.
+        const QStringList terms = SearchQuery::terms(QStringLiteral("x").repeated(63) + QStringLiteral("😀yz"));
+        QCOMPARE(terms.size(), 1);
+        QVERIFY(!terms.first().isEmpty());
+        QVERIFY2(!terms.first().back().isHighSurrogate(), "the term ends in a lone high surrogate");
+        for (const QString& term : SearchQuery::terms(QStringLiteral("a") + QStringLiteral("😀").repeated(100)))
+            QVERIFY(!term.back().isHighSurrogate());
+    }
+
+    void ftsExpressionQuotesEveryTerm()
+    {
+        QCOMPARE(SearchQuery::ftsExpression({}), QString());
+        QCOMPARE(SearchQuery::ftsExpression({QStringLiteral("alice")}), QStringLiteral("\"alice\"*"));
+        QCOMPARE(SearchQuery::ftsExpression({QStringLiteral("alice"), QStringLiteral("mug")}),
+                 QStringLiteral("\"alice\" \"mug\"*"));
+        QCOMPARE(SearchQuery::ftsExpression({QStringLiteral("a\"b"), QStringLiteral("NEAR(x")}),
+                 QStringLiteral("\"a\"\"b\" \"NEAR(x\"*"));
+        QCOMPARE(SearchQuery::ftsExpression({QStringLiteral("AND"), QStringLiteral("-x:^")}),
+                 QStringLiteral("\"AND\" \"-x:^\"*"));
+    }
+
+    void likePatternEscapesWildcards()
+    {
+        QCOMPARE(SearchQuery::likePattern(QStringLiteral("mug")), QStringLiteral("%mug%"));
+        QCOMPARE(SearchQuery::likePattern(QStringLiteral("50%")), QStringLiteral("%50\\%%"));
+        QCOMPARE(SearchQuery::likePattern(QStringLiteral("a_b")), QStringLiteral("%a\\_b%"));
+        QCOMPARE(SearchQuery::likePattern(QStringLiteral("c:\\x")), QStringLiteral("%c:\\\\x%"));
+        QCOMPARE(SearchQuery::likePattern(QStringLiteral("'\"")), QStringLiteral("%'\"%"));
+    }
+
+    // --- The query service -----------------------------------------------
+
+    void aliceMugFindsAlicesMugOrders_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("crud") << int(ArchitectureMode::Crud);
+        QTest::newRow("logical") << int(ArchitectureMode::Logical);
+        QTest::newRow("physical") << int(ArchitectureMode::Physical);
+    }
+
+    void aliceMugFindsAlicesMugOrders()
+    {
+        QFETCH(int, mode);
+        for (const QString& text : {QStringLiteral("alice mug"), QStringLiteral("ALICE Mug"), QStringLiteral("mug alice")}) {
+            const SearchResult result = search(text, ArchitectureMode(mode));
+            QVERIFY2(result.meta.ok(), qPrintable(result.meta.error));
+            QCOMPARE(result.query, text);
+            QList<qint64> orders;
+            for (const SearchHit& hit : result.hits) {
+                QCOMPARE(hit.kind, QStringLiteral("order")); // no customer or product has both words
+                orders << hit.ref;
+            }
+            std::sort(orders.begin(), orders.end());
+            QCOMPARE(orders, m_aliceMugOrders);
+        }
+        // And each word on its own finds more.
+        const SearchResult mugs = search(QStringLiteral("mug"), ArchitectureMode(mode));
+        QVERIFY(mugs.meta.ok());
+        bool product = false;
+        int orders = 0;
+        for (const SearchHit& hit : mugs.hits) {
+            product = product || (hit.kind == QStringLiteral("product") && hit.ref == blueMug);
+            orders += hit.kind == QStringLiteral("order");
+        }
+        QVERIFY(product);
+        QCOMPARE(orders, 3); // Alice's two and Bob's one
+        const SearchResult alices = search(QStringLiteral("alice"), ArchitectureMode(mode));
+        int aliceCustomers = 0;
+        for (const SearchHit& hit : alices.hits)
+            aliceCustomers += hit.kind == QStringLiteral("customer");
+        QCOMPARE(aliceCustomers, 2); // Alice Andersen and Alice Garcia
+    }
+
+    void hostileInputNeverFails_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("crud") << int(ArchitectureMode::Crud);
+        QTest::newRow("logical") << int(ArchitectureMode::Logical);
+        QTest::newRow("physical") << int(ArchitectureMode::Physical);
+    }
+
+    void hostileInputNeverFails()
+    {
+        QFETCH(int, mode);
+        int index = 0;
+        for (const QString& text : hostileInputs()) {
+            const SearchResult result = search(text, ArchitectureMode(mode));
+            QVERIFY2(result.meta.ok(), qPrintable(QStringLiteral("input #%1 (%2): %3")
+                                                       .arg(index)
+                                                       .arg(text.left(40), result.meta.error)));
+            QCOMPARE(result.query, text);
+            QVERIFY(result.hits.size() <= 50);
+            ++index;
+        }
+        // Nothing was harmed.
+        StoreReader reader(lab().writeDbPath());
+        QCOMPARE(reader.count(QStringLiteral("orders")), 5);
+        QCOMPARE(reader.count(QStringLiteral("customers")), 50);
+        // Empty input is an empty answer, not everything.
+        QVERIFY(search(QString(), ArchitectureMode(mode)).hits.isEmpty());
+        QVERIFY(search(QStringLiteral(" \t "), ArchitectureMode(mode)).hits.isEmpty());
+    }
+
+    void operatorsAreSearchedLiterally()
+    {
+        // As operators these would find the mugs; as words nobody has, nothing.
+        for (ArchitectureMode mode : {ArchitectureMode::Crud, ArchitectureMode::Logical, ArchitectureMode::Physical}) {
+            for (const QString& text : {QStringLiteral("mug OR zzqx"), QStringLiteral("NEAR(mug zzqx)"),
+                                        QStringLiteral("zzqx OR mug*")}) {
+                const SearchResult result = search(text, mode);
+                QVERIFY2(result.meta.ok(), qPrintable(result.meta.error));
+                QVERIFY2(result.hits.isEmpty(), qPrintable(architectureModeName(mode) + u' ' + text));
+            }
+        }
+        // FTS matches words: "mug NOT alice" as a query would be Bob's order.
+        for (ArchitectureMode mode : {ArchitectureMode::Logical, ArchitectureMode::Physical}) {
+            const SearchResult result = search(QStringLiteral("mug NOT alice"), mode);
+            QVERIFY2(result.meta.ok(), qPrintable(result.meta.error));
+            QVERIFY(result.hits.isEmpty());
+        }
+    }
+
+    void nonBmpLettersAreLetters()
+    {
+        // Mathematical bold "Alice": letters outside the BMP (surrogate pairs).
+        QCOMPARE(SearchQuery::terms(QStringLiteral("𝐀𝐥𝐢𝐜𝐞")), QStringList{QStringLiteral("𝐀𝐥𝐢𝐜𝐞")});
+        QCOMPARE(SearchQuery::terms(QStringLiteral("𠀀 😀")), QStringList{QStringLiteral("𠀀")});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSearch)
+#include "tst_search.moc"
