@@ -260,7 +260,11 @@ void Projector::step()
     }
     const int batch = m_rebuilding ? rebuildBatch : std::clamp(knobs.batchSize, 1, maxBatch);
 
-    bool moreInLog = false;
+    // Whether the log may hold more than we have fetched: remembered across
+    // steps, because a step that applies what is already buffered does not
+    // fetch, and must not conclude the log is drained (that left catch-up
+    // idling until the 500 ms poll after every second batch).
+    bool& moreInLog = m_moreInLog;
     if (qsizetype(m_buffer.size()) < batch) {
         QString error;
         const int want = batch * 2 - int(m_buffer.size());

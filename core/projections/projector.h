@@ -83,6 +83,7 @@ private:
     qint64 m_checkpoint = 0;
     qint64 m_fetchedUpTo = 0;
     bool m_stepQueued = false;
+    bool m_moreInLog = false;
     bool m_failed = false;
     bool m_rebuilding = false;
     bool m_open = false;
