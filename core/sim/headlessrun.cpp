@@ -232,6 +232,9 @@ void HeadlessRun::afterAnswer()
 {
     if (m_stage != Stage::Draining || m_answered < m_submitted)
         return;
+    // Throughput counts until the last answer, not until the last submit:
+    // a backlog the write side could not keep up with must not inflate it.
+    m_trafficSeconds = m_clock.nsecsElapsed() / 1e9;
     // Every command is answered: the write side is done for this phase.
     if (m_analytics)
         m_analytics->stop();
