@@ -13,6 +13,7 @@
 #include "lab/lab.h"
 #include "sim/loadgenerator.h"
 #include "util/monotonicclock.h"
+#include "util/whenready.h"
 
 #include <QTextStream>
 #include <QTimer>
@@ -40,13 +41,13 @@ void benchMemory(const BenchOptions& options, ResultTable& table)
     QObject::connect(&reader, &QTimer::timeout, &reader, [&] {
         if (!ordersBusy) {
             ordersBusy = true;
-            lab->queries().recentOrders(200).then(&reader, [&ordersBusy](const OrderPage&) {
+            whenReady(lab->queries().recentOrders(200), &reader, [&ordersBusy](const OrderPage&) {
                 ordersBusy = false;
             });
         }
         if (!customersBusy) {
             customersBusy = true;
-            lab->queries().customerStats().then(&reader, [&customersBusy](const CustomerStatsResult&) {
+            whenReady(lab->queries().customerStats(), &reader, [&customersBusy](const CustomerStatsResult&) {
                 customersBusy = false;
             });
         }

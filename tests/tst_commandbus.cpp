@@ -293,6 +293,69 @@ private Q_SLOTS:
         QCOMPARE(store.bus().pendingCommands(), 0);
     }
 
+    void repliesArriveOnTheReceiversThreadInOrder()
+    {
+        // The simulators' API: the answers of one group travel together to
+        // the receiver's thread, in submission order, each one exactly once.
+        TempStore store;
+        QVERIFY(store.open().ok);
+        WorkerGate gate;
+        store.bus().setInlineHook(gate.hook());
+        QThread receiverThread;
+        QObject receiver;
+        receiver.moveToThread(&receiverThread);
+        receiverThread.start();
+
+        struct Seen
+        {
+            std::mutex mutex;
+            QList<int> order;
+            QList<CommandResult> results;
+            bool wrongThread = false;
+        };
+        auto seen = std::make_shared<Seen>();
+        const Qt::HANDLE expectedThread = [&] {
+            Qt::HANDLE id = nullptr;
+            QMetaObject::invokeMethod(&receiver, [&id] { id = QThread::currentThreadId(); },
+                                      Qt::BlockingQueuedConnection);
+            return id;
+        }();
+        const auto submit = [&](int index, const Command& command) {
+            store.bus().submit(command, &receiver, [seen, index, expectedThread](const CommandResult& result) {
+                std::lock_guard lock(seen->mutex);
+                seen->wrongThread |= QThread::currentThreadId() != expectedThread;
+                seen->order.append(index);
+                seen->results.append(result);
+            });
+        };
+        submit(0, order(alice, {line(teaTowel, 1)})); // holds the worker at the gate
+        QTRY_VERIFY(gate.workerWaiting());
+        for (int i = 1; i < 100; ++i) // one group behind the gate, every third one rejected
+            submit(i, i % 3 == 0 ? order(alice, {line(blueMug, 0)}) : order(bob, {line(teaTowel, 1)}));
+        const auto answered = [seen] {
+            std::lock_guard lock(seen->mutex);
+            return seen->order.size();
+        };
+        gate.open();
+        QTRY_COMPARE_WITH_TIMEOUT(answered(), 100, 10000);
+        store.bus().close();
+        submit(100, order(alice, {line(teaTowel, 1)})); // closed: still answered, queued
+        QTRY_COMPARE_WITH_TIMEOUT(answered(), 101, 10000);
+        receiverThread.quit();
+        receiverThread.wait();
+        QVERIFY(!seen->wrongThread);
+        for (int i = 0; i <= 100; ++i)
+            QCOMPARE(seen->order.at(i), i);
+        for (int i = 0; i < 100; ++i) {
+            const auto expected = i % 3 == 0 && i > 0 ? CommandResult::Status::Rejected
+                                                      : CommandResult::Status::Accepted;
+            QCOMPARE(statusName(seen->results.at(i).status), statusName(expected));
+        }
+        QCOMPARE(statusName(seen->results.at(100).status), statusName(CommandResult::Status::Failed));
+        StoreReader reader(store.path());
+        QCOMPARE(reader.count(QStringLiteral("orders")), 100 - 33);
+    }
+
     void committedSignalCarriesTheHead()
     {
         TempStore store;

@@ -13,6 +13,7 @@
 #include "ui/timeserieschart.h"
 #include "util/money.h"
 #include "util/monotonicclock.h"
+#include "util/whenready.h"
 
 #include <QAction>
 #include <QApplication>
@@ -346,7 +347,7 @@ void MainWindow::startLab()
     connect(&m_lab->projections(), &ProjectionEngine::advanced, this, &MainWindow::onAdvanced);
     connect(&m_lab->lag(), &LagMonitor::snapshotReady, this, &MainWindow::onSnapshot);
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(m_dataDirectory)));
-    m_lab->open().then(this, [this](const StoreInfo& info) { onLabOpened(info); });
+    whenReady(m_lab->open(), this, [this](const StoreInfo& info) { onLabOpened(info); });
 }
 
 void MainWindow::onLabOpened(const StoreInfo& info)
@@ -499,7 +500,7 @@ void MainWindow::runQuery(View view)
     const auto done = [this, view] { m_inFlight[view] = false; };
     switch (view) {
     case OrdersView:
-        queries.recentOrders(recentOrdersPage, options).then(this, [this, done](const OrderPage& page) {
+        whenReady(queries.recentOrders(recentOrdersPage, options), this, [this, done](const OrderPage& page) {
             done();
             noteQueryMeta(page.meta);
             if (page.meta.ok()) {
@@ -509,7 +510,7 @@ void MainWindow::runQuery(View view)
         });
         break;
     case CustomersView:
-        queries.customerStats(options).then(this, [this, done](const CustomerStatsResult& result) {
+        whenReady(queries.customerStats(options), this, [this, done](const CustomerStatsResult& result) {
             done();
             noteQueryMeta(result.meta);
             if (result.meta.ok()) {
@@ -520,7 +521,7 @@ void MainWindow::runQuery(View view)
         });
         break;
     case ProductsView:
-        queries.productSales(options).then(this, [this, done](const ProductSalesResult& result) {
+        whenReady(queries.productSales(options), this, [this, done](const ProductSalesResult& result) {
             done();
             noteQueryMeta(result.meta);
             if (result.meta.ok()) {
@@ -533,7 +534,7 @@ void MainWindow::runQuery(View view)
         });
         break;
     case RevenueView:
-        queries.revenue(revenueSeconds, options).then(this, [this, done](const RevenueSeries& series) {
+        whenReady(queries.revenue(revenueSeconds, options), this, [this, done](const RevenueSeries& series) {
             done();
             noteQueryMeta(series.meta);
             if (!series.meta.ok())
@@ -548,7 +549,7 @@ void MainWindow::runQuery(View view)
         });
         break;
     case SearchView:
-        queries.search(m_searchBox->text(), 100, options).then(this, [this, done](const SearchResult& result) {
+        whenReady(queries.search(m_searchBox->text(), 100, options), this, [this, done](const SearchResult& result) {
             done();
             noteQueryMeta(result.meta);
             if (result.meta.ok() && result.query == m_searchBox->text())
@@ -576,7 +577,7 @@ void MainWindow::submitOrder(const PlaceOrder& order)
 {
     if (!m_lab)
         return;
-    m_lab->bus().submit(order).then(this, [this, order](const CommandResult& result) {
+    whenReady(m_lab->bus().submit(order), this, [this, order](const CommandResult& result) {
         m_form->showResult(result);
         if (!result.accepted() || result.duplicate)
             return;
@@ -607,7 +608,7 @@ void MainWindow::submitAdminCommand(const Command& command, const QString& what)
 {
     if (!m_lab)
         return;
-    m_lab->bus().submit(command).then(this, [this, what](const CommandResult& result) {
+    whenReady(m_lab->bus().submit(command), this, [this, what](const CommandResult& result) {
         m_admin->showResult(what, result);
         if (result.accepted())
             m_ownPosition = std::max(m_ownPosition, result.lastPosition);
@@ -693,7 +694,7 @@ void MainWindow::resetDemoData()
     std::shared_ptr<LoadGenerator> traffic(m_traffic.release());
     std::shared_ptr<AnalyticsLoad> analytics(m_analytics.release());
     const QString directory = m_dataDirectory;
-    QtConcurrent::run([old, stream, traffic, analytics, directory] {
+    const QFuture<void> closed = QtConcurrent::run([old, stream, traffic, analytics, directory] {
         if (analytics)
             analytics->stop();
         if (traffic)
@@ -704,7 +705,8 @@ void MainWindow::resetDemoData()
         for (const QString& name : {QStringLiteral("write.db"), QStringLiteral("read.db")})
             for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
                 QFile::remove(QDir(directory).filePath(name + suffix));
-    }).then(this, [this, old, stream, traffic, analytics] {
+    });
+    whenReady(closed, this, [this, old, stream, traffic, analytics] {
         Q_UNUSED(analytics)
         Q_UNUSED(old)
         Q_UNUSED(stream)

@@ -30,9 +30,52 @@ public:
         // Either a command with its promise, or a task run outside any transaction.
         std::optional<Command> command;
         qint64 submittedNs = 0;
+        // The answer goes to the promise, or to `reply` on `receiver`'s thread.
         std::shared_ptr<QPromise<CommandResult>> promise;
+        QObject* receiver = nullptr;
+        Reply reply;
         std::function<void(WriteModel*)> task;
     };
+
+    /// Answers the jobs in order. Consecutive replies to one receiver travel
+    /// in a single posted event.
+    static void answer(std::vector<Job>& jobs, const std::vector<CommandResult>& results)
+    {
+        QObject* receiver = nullptr;
+        std::vector<std::pair<Reply, CommandResult>> batch;
+        const auto post = [&] {
+            if (batch.empty())
+                return;
+            QMetaObject::invokeMethod(
+                receiver,
+                [replies = std::move(batch)] {
+                    for (const auto& [reply, result] : replies)
+                        reply(result);
+                },
+                Qt::QueuedConnection);
+            batch = {};
+        };
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            Job& job = jobs[i];
+            if (job.promise) {
+                job.promise->addResult(results[i]);
+                job.promise->finish();
+                continue;
+            }
+            if (job.receiver != receiver)
+                post();
+            receiver = job.receiver;
+            batch.emplace_back(std::move(job.reply), results[i]);
+        }
+        post();
+    }
+
+    static void answer(Job& job, const CommandResult& result)
+    {
+        std::vector<Job> one;
+        one.push_back(std::move(job));
+        answer(one, {result});
+    }
 
     explicit Worker(CommandBus* bus)
         : m_bus(bus)
@@ -84,9 +127,7 @@ public:
         // Closed (or never opened): answer at once instead of leaving a
         // future that never finishes.
         if (job.command) {
-            job.promise->addResult(
-                CommandResult::failed(QStringLiteral("The command bus is closed.")));
-            job.promise->finish();
+            answer(job, CommandResult::failed(QStringLiteral("The command bus is closed.")));
         } else {
             job.task(nullptr);
         }
@@ -204,9 +245,8 @@ public:
         for (size_t i = 0; i < group.size(); ++i) {
             results[i].submittedNs = group[i].submittedNs;
             results[i].committedNs = now;
-            group[i].promise->addResult(results[i]);
-            group[i].promise->finish();
         }
+        answer(group, results);
     }
 
     void rememberRejection(const CommandResult& result)
@@ -228,9 +268,7 @@ public:
             m_queue.pop_front();
             if (job.command) {
                 --m_pending;
-                job.promise->addResult(CommandResult::failed(
-                    QStringLiteral("The write store is not open: %1").arg(reason)));
-                job.promise->finish();
+                answer(job, CommandResult::failed(QStringLiteral("The write store is not open: %1").arg(reason)));
             } else {
                 lock.unlock();
                 job.task(nullptr);
@@ -300,6 +338,17 @@ QFuture<CommandResult> CommandBus::submit(Command command)
     job.promise = std::move(promise);
     m_worker->enqueue(std::move(job));
     return future;
+}
+
+void CommandBus::submit(Command command, QObject* receiver, Reply reply)
+{
+    Q_ASSERT(receiver && reply);
+    Worker::Job job;
+    job.submittedNs = monotonicNowNs();
+    job.command = std::move(command);
+    job.receiver = receiver;
+    job.reply = std::move(reply);
+    m_worker->enqueue(std::move(job));
 }
 
 QFuture<CatalogSnapshot> CommandBus::catalog()

@@ -63,6 +63,13 @@ public:
     void close();
 
     QFuture<CommandResult> submit(Command command);
+
+    using Reply = std::function<void(const CommandResult& result)>;
+    /// submit() for high rates (the simulators): `reply` runs on `receiver`'s
+    /// thread, queued; the answers of one commit group for the same receiver
+    /// arrive in one event. `receiver` must outlive every answer it waits for
+    /// (the simulators count what is in flight and wait for it).
+    void submit(Command command, QObject* receiver, Reply reply);
     /// Products and customers as the write store has them now (for simulators).
     QFuture<CatalogSnapshot> catalog();
 

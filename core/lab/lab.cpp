@@ -1,8 +1,10 @@
 #include "lab/lab.h"
 
 #include "util/sqlconnection.h"
+#include "util/whenready.h"
 
 #include <QDir>
+#include <QPromise>
 
 namespace cqrs {
 
@@ -47,7 +49,11 @@ QFuture<StoreInfo> Lab::open()
     store.writeDbPath = writeDbPath();
     store.seedDemoData = m_config.seedDemoData;
     store.maxGroupSize = m_config.maxGroupSize;
-    return m_bus->open(store).then(this, [this](const StoreInfo& info) {
+    // The read side starts on this object's thread once the store is open;
+    // only then does the caller learn the answer.
+    auto opened = std::make_shared<QPromise<StoreInfo>>();
+    opened->start();
+    whenReady(m_bus->open(store), this, [this, opened](const StoreInfo& info) {
         if (info.ok) {
             m_open = true;
             m_engine->notifyCommitted(info.counters.headPosition);
@@ -56,8 +62,10 @@ QFuture<StoreInfo> Lab::open()
             applyInlineHook();
             applyCheckpointPolicy();
         }
-        return info;
+        opened->addResult(info);
+        opened->finish();
     });
+    return opened->future();
 }
 
 void Lab::close()

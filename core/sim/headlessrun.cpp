@@ -2,6 +2,7 @@
 
 #include "util/money.h"
 #include "util/monotonicclock.h"
+#include "util/whenready.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -112,7 +113,7 @@ void HeadlessRun::startPhase()
     m_lab->projections().setDelay({}, m_options.delayMs, 0);
     if (m_phases.size() > 1)
         m_out << Qt::endl << "== mode " << architectureModeName(phase.mode) << " ==" << Qt::endl;
-    m_lab->open().then(this, [this](const StoreInfo& info) { onOpened(info); });
+    whenReady(m_lab->open(), this, [this](const StoreInfo& info) { onOpened(info); });
 }
 
 void HeadlessRun::onOpened(const StoreInfo& info)
@@ -123,7 +124,7 @@ void HeadlessRun::onOpened(const StoreInfo& info)
         return;
     }
     m_eventsAtStart = info.counters.headPosition;
-    m_lab->bus().catalog().then(this, [this](const CatalogSnapshot& catalog) { onCatalog(catalog); });
+    whenReady(m_lab->bus().catalog(), this, [this](const CatalogSnapshot& catalog) { onCatalog(catalog); });
 }
 
 void HeadlessRun::onCatalog(const CatalogSnapshot& catalog)
@@ -157,7 +158,7 @@ void HeadlessRun::preloadTick()
     while (m_preloadSubmitted < *m_options.preloadOrders && m_preloadSubmitted - m_preloadAnswered < 2'000) {
         ++m_preloadSubmitted;
         const Command command = m_mix->next();
-        m_lab->bus().submit(command).then(this, [this, command](const CommandResult& result) {
+        m_lab->bus().submit(command, this, [this, command](const CommandResult& result) {
             ++m_preloadAnswered;
             m_mix->observe(command, result);
             if (m_preloadAnswered == *m_options.preloadOrders) {
@@ -208,7 +209,7 @@ void HeadlessRun::tick()
     while (m_submitted < target && m_submitted - m_answered < maxInFlight) {
         Command command = m_mix->next();
         ++m_submitted;
-        m_lab->bus().submit(command).then(this, [this, command](const CommandResult& result) {
+        m_lab->bus().submit(command, this, [this, command](const CommandResult& result) {
             ++m_answered;
             m_mix->observe(command, result);
             if (std::holds_alternative<PlaceOrder>(command)) {

@@ -2,6 +2,7 @@
 
 #include "sim/ordermix.h"
 #include "util/monotonicclock.h"
+#include "util/whenready.h"
 
 #include <QThread>
 #include <QTimer>
@@ -52,7 +53,7 @@ public:
 private:
     void loadCatalog()
     {
-        m_generator->m_bus->catalog().then(this, [this](const CatalogSnapshot& catalog) {
+        whenReady(m_generator->m_bus->catalog(), this, [this](const CatalogSnapshot& catalog) {
             if (!catalog.error.isEmpty() || catalog.products.isEmpty())
                 return;
             OrderMix::Options options;
@@ -81,7 +82,7 @@ private:
                 std::lock_guard lock(m_generator->m_mutex);
                 ++m_generator->m_stats.submitted;
             }
-            m_generator->m_bus->submit(command).then(this, [this, command](const CommandResult& result) {
+            m_generator->m_bus->submit(command, this, [this, command](const CommandResult& result) {
                 --m_inFlight;
                 if (m_mix)
                     m_mix->observe(command, result);
