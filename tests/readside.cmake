@@ -3,8 +3,11 @@
 # holds the shared helpers (a Lab on a temporary directory, view and answer
 # comparisons, a random command stream) on top of testsupport.h.
 
+# The projectors' shared window on the log answers exactly like the log.
+cqrs_add_test(tst_eventfeed SOURCES tst_eventfeed.cpp testsupport.h)
 # Views equal a replay of the log and the CRUD answers, in every architecture
-# and across architecture switches, whatever the delays, pauses and rebuilds.
+# and across architecture switches, whatever the delays, pauses, rebuilds and
+# however many threads the projectors share.
 cqrs_add_test(tst_convergence SOURCES tst_convergence.cpp readsupport.h testsupport.h)
 # A projector failing mid-batch keeps its last committed checkpoint and
 # resumes from it after retry() or a restart, applying nothing twice.

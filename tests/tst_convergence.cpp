@@ -62,22 +62,28 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("mode");
         QTest::addColumn<quint32>("seed");
-        QTest::newRow("crud") << int(ArchitectureMode::Crud) << 11u;
-        QTest::newRow("logical") << int(ArchitectureMode::Logical) << 22u;
-        QTest::newRow("physical") << int(ArchitectureMode::Physical) << 33u;
+        QTest::addColumn<int>("threads"); // projector threads
+        QTest::newRow("crud") << int(ArchitectureMode::Crud) << 11u << 1;
+        QTest::newRow("logical") << int(ArchitectureMode::Logical) << 22u << 1;
+        QTest::newRow("physical") << int(ArchitectureMode::Physical) << 33u << 1;
+        QTest::newRow("logical, 2 projector threads") << int(ArchitectureMode::Logical) << 55u << 2;
+        QTest::newRow("physical, a thread per projector") << int(ArchitectureMode::Physical) << 66u << 5;
     }
 
     void randomMixConverges()
     {
         QFETCH(int, mode);
         QFETCH(quint32, seed);
+        QFETCH(int, threads);
         LabHarness harness{ArchitectureMode(mode)};
+        harness.config().projectorThreads = threads;
         QFuture<StoreInfo> opened = harness.start();
         QTRY_VERIFY_WITH_TIMEOUT(opened.isFinished(), longWaitMs);
         QVERIFY2(opened.result().ok, qPrintable(opened.result().error));
         Lab& lab = harness.lab();
         QCOMPARE(lab.architecture(), ArchitectureMode(mode));
         ProjectionEngine& engine = lab.projections();
+        QCOMPARE(engine.threadCount(), threads);
 
         const CatalogSnapshot catalog = await(lab.bus().catalog());
         CommandDriver driver(catalog, seed);

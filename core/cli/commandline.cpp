@@ -2,6 +2,8 @@
 
 #include <QCommandLineParser>
 
+#include <cmath>
+
 namespace cqrs {
 
 namespace {
@@ -83,11 +85,15 @@ CommandLine parseCommandLine(const QStringList& arguments)
         QStringLiteral("Orders placed before the measured traffic, unmeasured (default 100000 for "
                        "contention, else 0)."),
         QStringLiteral("ORDERS"));
+    const QCommandLineOption projectorThreads(
+        QStringLiteral("projector-threads"),
+        QStringLiteral("Threads the five projectors share, 1-5 (default 1)."), QStringLiteral("N"),
+        QStringLiteral("1"));
     const QCommandLineOption report(QStringLiteral("report"),
                                     QStringLiteral("Write a JSON report of the headless run to FILE."),
                                     QStringLiteral("FILE"));
     parser.addOptions({help, version, headless, duration, rate, dbDir, seed, scenario, mode, update,
-                       delay, analytics, preload, report});
+                       delay, analytics, preload, projectorThreads, report});
 
     const auto fail = [&](const QString& message) {
         result.action = CommandLine::Action::Error;
@@ -160,6 +166,11 @@ CommandLine parseCommandLine(const QStringList& arguments)
         return fail(QStringLiteral("--delay must be a number of milliseconds from 0 to 60000, not \"%1\".")
                         .arg(parser.value(delay)));
     options.delayMs = int(delayMs);
+    double threads = 1;
+    if (!parseNumber(parser.value(projectorThreads), 1, 5, &threads) || threads != std::floor(threads))
+        return fail(QStringLiteral("--projector-threads must be a whole number from 1 to 5, not \"%1\".")
+                        .arg(parser.value(projectorThreads)));
+    options.projectorThreads = int(threads);
     options.reportPath = parser.value(report);
     if (parser.isSet(report) && options.reportPath.trimmed().isEmpty())
         return fail(QStringLiteral("--report needs a file name."));

@@ -15,6 +15,8 @@ EventLogReader::EventLogReader(QString writeDbPath)
 
 EventLogReader::~EventLogReader() = default;
 
+void EventLogReader::close() { m_connection.reset(); }
+
 bool EventLogReader::ensureOpen(QString* error)
 {
     if (m_connection && m_connection->isOpen())

@@ -29,6 +29,8 @@ public:
     /// Commit time of the event at `position` (wall ms, monotonic ns);
     /// false when there is no such event.
     bool commitTime(qint64 position, qint64* wallMs, qint64* monoNs, QString* error = nullptr);
+    /// Closes the connection (it reopens on the next use).
+    void close();
 
 private:
     bool ensureOpen(QString* error);

@@ -17,7 +17,8 @@ Lab::Lab(LabConfig config, QObject* parent)
     , m_synchronous(m_config.synchronousUpdate)
     , m_bus(std::make_unique<CommandBus>())
 {
-    m_engine = std::make_unique<ProjectionEngine>(writeDbPath(), projectionStorePath(m_architecture));
+    m_engine = std::make_unique<ProjectionEngine>(writeDbPath(), projectionStorePath(m_architecture),
+                                                  m_config.projectorThreads);
     m_queries = std::make_unique<QueryService>(&m_engine->board(), m_config.queryThreads);
     m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
     m_checkpointer = std::make_unique<WalCheckpointer>(writeDbPath());

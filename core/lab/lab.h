@@ -23,6 +23,8 @@ struct LabConfig
     int maxGroupSize = 64;
     int lagIntervalMs = 100;
     int queryThreads = 3;
+    /// Threads the five projectors are dealt to (1-5; see ProjectionEngine).
+    int projectorThreads = 1;
 };
 
 /// The whole laboratory, wired: the command bus (write side), the projection

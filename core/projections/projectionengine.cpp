@@ -1,5 +1,6 @@
 #include "projections/projectionengine.h"
 
+#include "events/eventfeed.h"
 #include "events/eventlogreader.h"
 #include "projections/projection.h"
 #include "projections/projector.h"
@@ -63,7 +64,7 @@ QString attachedSchema(const QSqlDatabase& db, const QString& path)
 
 } // namespace
 
-ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, QObject* parent)
+ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, int threads, QObject* parent)
     : QObject(parent)
     , m_writeDbPath(std::move(writeDbPath))
     , m_readDbPath(std::move(readDbPath))
@@ -71,17 +72,25 @@ ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, QObj
     qRegisterMetaType<ProjectionAdvance>();
     qRegisterMetaType<ReplayResult>();
     m_board.switchStore(m_readDbPath, {});
-    for (auto& projection : createProjections()) {
-        m_board.add(projection->name(), projection->title());
-        auto* projector = new Projector(std::move(projection), m_writeDbPath, m_readDbPath,
-                                        &m_board, &m_recorder);
+    ProjectionList projections = createProjections();
+    const int threadCount = std::clamp(threads, 1, int(projections.size()));
+    for (int i = 0; i < threadCount; ++i) {
         auto* thread = new QThread;
-        thread->setObjectName(QStringLiteral("projector-") + projector->name());
-        projector->moveToThread(thread);
+        thread->setObjectName(threadCount == 1 ? QStringLiteral("projectors")
+                                               : QStringLiteral("projectors-%1").arg(i + 1));
+        m_threads.push_back(thread);
+        m_feeds.push_back(std::make_unique<EventFeed>(m_writeDbPath));
+    }
+    for (auto& projection : projections) {
+        const size_t slot = m_projectors.size() % m_threads.size();
+        m_board.add(projection->name(), projection->title());
+        auto* projector = new Projector(std::move(projection), m_feeds[slot].get(), m_readDbPath,
+                                        &m_board, &m_recorder);
+        projector->moveToThread(m_threads[slot]);
         connect(projector, &Projector::advanced, this, &ProjectionEngine::advanced);
         connect(projector, &Projector::failed, this, &ProjectionEngine::projectionFailed);
         m_projectors.push_back(projector);
-        m_threads.push_back(thread);
+        m_threadOf.push_back(slot);
     }
 }
 
@@ -94,26 +103,41 @@ void ProjectionEngine::start()
     m_started = true;
     const QString store = readDbPath();
     m_board.switchStore(store, prepareStore(store));
-    for (size_t i = 0; i < m_projectors.size(); ++i) {
-        m_threads[i]->start();
-        QMetaObject::invokeMethod(m_projectors[i], &Projector::start, Qt::QueuedConnection);
-    }
+    for (QThread* thread : m_threads)
+        thread->start();
+    for (Projector* projector : m_projectors)
+        QMetaObject::invokeMethod(projector, &Projector::start, Qt::QueuedConnection);
 }
 
 void ProjectionEngine::stop()
 {
-    for (size_t i = 0; i < m_projectors.size(); ++i) {
-        if (m_threads[i]->isRunning()) {
-            // shutdown() closes the connections on the projector's own thread,
-            // then quits that thread's event loop.
-            QMetaObject::invokeMethod(m_projectors[i], &Projector::shutdown, Qt::QueuedConnection);
-            m_threads[i]->wait();
+    for (size_t t = 0; t < m_threads.size(); ++t) {
+        if (!m_threads[t]->isRunning())
+            continue;
+        // On the thread itself: every projector there closes its store, then
+        // the shared feed closes its connection, then the event loop quits.
+        std::vector<Projector*> local;
+        for (size_t i = 0; i < m_projectors.size(); ++i) {
+            if (m_threadOf[i] == t)
+                local.push_back(m_projectors[i]);
         }
-        delete m_projectors[i];
-        delete m_threads[i];
+        EventFeed* feed = m_feeds[t].get();
+        QMetaObject::invokeMethod(local.front(), [local, feed] {
+            for (Projector* projector : local)
+                projector->shutdown();
+            feed->close();
+            QThread::currentThread()->quit();
+        }, Qt::QueuedConnection);
+        m_threads[t]->wait();
     }
+    for (Projector* projector : m_projectors)
+        delete projector;
+    for (QThread* thread : m_threads)
+        delete thread;
     m_projectors.clear();
     m_threads.clear();
+    m_feeds.clear();
+    m_threadOf.clear();
 }
 
 QString ProjectionEngine::readDbPath() const

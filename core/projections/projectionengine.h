@@ -19,6 +19,7 @@ class QThread;
 
 namespace cqrs {
 
+class EventFeed;
 class Projector;
 
 /// The result of replaying the log into a scratch store (time travel).
@@ -31,7 +32,12 @@ struct ReplayResult
     qint64 eventsApplied = 0;
 };
 
-/// Owns the projectors, one thread each, and the knobs that steer them.
+/// Owns the projectors, the projector threads they run on, and the knobs
+/// that steer them. The projections are dealt round-robin to `threads`
+/// projector threads (1 by default: on a small machine five threads only
+/// fight over the cores and over the read store's write lock, and sharing
+/// a thread lets them share one EventFeed). Every projector keeps its own
+/// checkpoint, knobs, failure and rebuild, whatever thread it is on.
 /// Every method may be called from any thread; work happens on the
 /// projector threads. Signals are delivered in the engine's thread.
 class ProjectionEngine final : public QObject
@@ -39,15 +45,17 @@ class ProjectionEngine final : public QObject
     Q_OBJECT
 
 public:
-    ProjectionEngine(QString writeDbPath, QString readDbPath, QObject* parent = nullptr);
+    ProjectionEngine(QString writeDbPath, QString readDbPath, int threads = 1,
+                     QObject* parent = nullptr);
     ~ProjectionEngine() override;
 
-    /// Starts the projector threads (each opens its own connections).
+    /// Starts the projector threads (the projectors open their own connections).
     void start();
     /// Stops and joins the projector threads. Idempotent.
     void stop();
 
     QStringList projectionNames() const { return m_board.names(); }
+    int threadCount() const { return int(m_threads.size()); }
     ProjectionBoard& board() { return m_board; }
     const ProjectionBoard& board() const { return m_board; }
     VisibilityRecorder& recorder() { return m_recorder; }
@@ -96,6 +104,8 @@ private:
     VisibilityRecorder m_recorder;
     std::vector<Projector*> m_projectors;
     std::vector<QThread*> m_threads;
+    std::vector<std::unique_ptr<EventFeed>> m_feeds; // one per thread
+    std::vector<size_t> m_threadOf;                  // projector index -> thread index
     bool m_started = false;
 };
 

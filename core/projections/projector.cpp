@@ -1,12 +1,11 @@
 #include "projections/projector.h"
 
-#include "events/eventlogreader.h"
+#include "events/eventfeed.h"
 #include "metrics/visibilityrecorder.h"
 #include "projections/projectionboard.h"
 #include "util/monotonicclock.h"
 #include "util/sqlconnection.h"
 
-#include <QThread>
 
 #include <cmath>
 
@@ -18,11 +17,11 @@ constexpr int rebuildBatch = 5'000;
 constexpr int maxBatch = 10'000;
 } // namespace
 
-Projector::Projector(std::unique_ptr<Projection> projection, QString writeDbPath,
+Projector::Projector(std::unique_ptr<Projection> projection, EventFeed* feed,
                      QString readDbPath, ProjectionBoard* board, VisibilityRecorder* recorder)
     : m_projection(std::move(projection))
     , m_name(m_projection->name())
-    , m_writeDbPath(std::move(writeDbPath))
+    , m_feed(feed)
     , m_readDbPath(std::move(readDbPath))
     , m_board(board)
     , m_recorder(recorder)
@@ -55,7 +54,6 @@ void Projector::shutdown()
     m_poll.stop();
     m_due.stop();
     closeStore();
-    QThread::currentThread()->quit();
 }
 
 bool Projector::openStore(QString* error)
@@ -78,7 +76,6 @@ bool Projector::openStore(QString* error)
     if (m_checkpoint < 0)
         return false;
     m_fetchedUpTo = m_checkpoint;
-    m_log = std::make_unique<EventLogReader>(m_writeDbPath);
     m_open = true;
     m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
     return true;
@@ -88,7 +85,6 @@ void Projector::closeStore()
 {
     m_open = false;
     m_buffer.clear();
-    m_log.reset();
     m_sql.reset();
     m_readStore.reset();
 }
@@ -268,7 +264,7 @@ void Projector::step()
     if (qsizetype(m_buffer.size()) < batch) {
         QString error;
         const int want = batch * 2 - int(m_buffer.size());
-        const EventList fetched = m_log->readAfter(m_fetchedUpTo, want, &error);
+        const EventList fetched = m_feed->readAfter(m_fetchedUpTo, want, &error);
         if (!error.isEmpty() && fetched.isEmpty()) {
             // The log could not be read (e.g. an unknown event type): stop here.
             fail(m_fetchedUpTo + 1, error);

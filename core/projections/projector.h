@@ -15,14 +15,15 @@
 
 namespace cqrs {
 
-class EventLogReader;
+class EventFeed;
 class ProjectionBoard;
 class SqlConnection;
 class VisibilityRecorder;
 
-/// Runs one projection on its own thread (a worker object moved to a
-/// QThread). It opens its own connections: one reading the event log, one
-/// writing the read store. It wakes on new commits (and on a slow poll as a
+/// Runs one projection on a projector thread (a worker object moved to a
+/// QThread; the projectors sharing a thread share its EventFeed, so an event
+/// is read and parsed once for all of them). It opens its own connection to
+/// the read store. It wakes on new commits (and on a slow poll as a
 /// fallback), reads the events after its checkpoint in batches, and writes
 /// view rows and the new checkpoint in one read-store transaction.
 ///
@@ -34,7 +35,9 @@ class Projector final : public QObject
     Q_OBJECT
 
 public:
-    Projector(std::unique_ptr<Projection> projection, QString writeDbPath, QString readDbPath,
+    /// `feed` belongs to the projector's thread and outlives the projector's
+    /// use of it (the engine closes it after shutdown()).
+    Projector(std::unique_ptr<Projection> projection, EventFeed* feed, QString readDbPath,
               ProjectionBoard* board, VisibilityRecorder* recorder);
     ~Projector() override;
 
@@ -49,7 +52,7 @@ public Q_SLOTS:
     void retry();
     void rebuild();
     void switchReadStore(const QString& readDbPath);
-    /// Closes the connections; call on the projector thread before it quits.
+    /// Closes the read-store connection; call on the projector thread.
     void shutdown();
 
 Q_SIGNALS:
@@ -69,7 +72,7 @@ private:
 
     std::unique_ptr<Projection> m_projection;
     const QString m_name;
-    QString m_writeDbPath;
+    EventFeed* m_feed;
     QString m_readDbPath;
     ProjectionBoard* m_board;
     VisibilityRecorder* m_recorder;
@@ -77,7 +80,6 @@ private:
     // Connections before the contexts that use them, so they outlive them.
     std::unique_ptr<SqlConnection> m_readStore;
     std::unique_ptr<SqlContext> m_sql;
-    std::unique_ptr<EventLogReader> m_log;
 
     std::deque<Event> m_buffer; // fetched, not yet applied, in order
     qint64 m_checkpoint = 0;

@@ -109,6 +109,7 @@ void HeadlessRun::startPhase()
     config.dataDir = phase.dbDir;
     config.architecture = phase.mode;
     config.synchronousUpdate = m_options.synchronousUpdate;
+    config.projectorThreads = m_options.projectorThreads;
     m_lab = std::make_unique<Lab>(config);
     m_lab->projections().setDelay({}, m_options.delayMs, 0);
     if (m_phases.size() > 1)
@@ -473,6 +474,7 @@ void HeadlessRun::finishRun()
     QJsonObject report{{QStringLiteral("scenario"), m_options.scenario},
                        {QStringLiteral("update"), m_options.synchronousUpdate ? QStringLiteral("sync") : QStringLiteral("async")},
                        {QStringLiteral("delay_ms"), m_options.delayMs},
+                       {QStringLiteral("projector_threads"), m_options.projectorThreads},
                        {QStringLiteral("rate_per_s"), m_options.ratePerS},
                        {QStringLiteral("analytics_per_s"), m_options.analyticsPerS.value_or(0)},
                        {QStringLiteral("duration_s"), m_options.durationS},

@@ -32,6 +32,8 @@ struct HeadlessOptions
     std::optional<ArchitectureMode> mode;
     bool synchronousUpdate = false;
     int delayMs = 0;
+    /// Threads the projectors share (see ProjectionEngine).
+    int projectorThreads = 1;
     /// Write a JSON report here when set.
     QString reportPath;
     /// Orders placed (unmeasured) before the measured traffic starts, so the
