@@ -32,6 +32,8 @@ public:
         }
         // After a checkpoint that resets the log, truncate the file to this size.
         execSql(m_connection->db(), QStringLiteral("PRAGMA journal_size_limit = 67108864"), nullptr);
+        // Never wait for a lock (see checkpoint()).
+        execSql(m_connection->db(), QStringLiteral("PRAGMA busy_timeout = 0"), nullptr);
         m_timer.start(m_owner->m_intervalMs);
     }
 
@@ -49,13 +51,22 @@ private:
             return;
         // PASSIVE copies what it can without blocking anyone. Under steady
         // writes it never finds the log fully copied at the moment a writer
-        // starts, so the log would never wrap: once it passes the threshold a
-        // RESTART (briefly holding back writers while the short tail is
-        // copied) makes the next transaction start the log from the top.
+        // starts, so the log would never wrap. Once the log passes the
+        // threshold, RESTART takes the writer lock between two commit groups,
+        // copies the short tail and lets the next transaction start the log
+        // from the top. It must never wait for that lock: SQLite's busy
+        // handler polls in coarse sleeps, which under a busy writer took
+        // seconds, with no PASSIVE running meanwhile, and the final RESTART
+        // then copied hundreds of MiB while holding commits back. With no
+        // busy wait, a RESTART that finds the writer busy degrades to a
+        // PASSIVE and the next turn tries again.
         QSqlQuery query(m_connection->db());
-        const qint64 frames = run(query, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
-        if (frames >= restartFrames)
-            run(query, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"));
+        // Right after a successful RESTART the log still reports its old
+        // length until the next commit wraps it: do not block writers again.
+        const bool restart = m_logFrames >= restartFrames && !m_justRestarted;
+        m_logFrames = run(query, restart ? QStringLiteral("PRAGMA wal_checkpoint(RESTART)")
+                                         : QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        m_justRestarted = restart && m_lastBusy == 0;
     }
 
     qint64 run(QSqlQuery& query, const QString& pragma)
@@ -63,9 +74,12 @@ private:
         if (!query.exec(pragma) || !query.next())
             return 0;
         // busy, frames in the WAL, frames checkpointed
+        m_lastBusy = query.value(0).toInt();
         const qint64 frames = query.value(1).toLongLong();
         m_owner->m_lastWalFrames.store(frames - query.value(2).toLongLong());
         m_owner->m_checkpoints.fetch_add(1);
+        if (m_lastBusy == 0 && pragma.contains(QStringLiteral("RESTART")))
+            m_owner->m_restarts.fetch_add(1);
         query.finish();
         return frames;
     }
@@ -75,6 +89,9 @@ private:
     WalCheckpointer* m_owner;
     QTimer m_timer;
     std::unique_ptr<SqlConnection> m_connection;
+    qint64 m_logFrames = 0;
+    bool m_justRestarted = false;
+    int m_lastBusy = 0;
 };
 
 WalCheckpointer::WalCheckpointer(QString writeDbPath, int intervalMs, QObject* parent)
