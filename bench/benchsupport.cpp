@@ -160,7 +160,7 @@ CatalogSnapshot prepareStore(const QString& writeDbPath, int restockRounds)
     QList<QFuture<CommandResult>> restocks;
     for (int round = 0; round < restockRounds; ++round)
         for (const ProductInfo& product : std::as_const(catalog.products))
-            restocks.append(bus.submit(RestockProduct{{QUuid::createUuid(), CommandOrigin::Test},
+            restocks.append(bus.submit(RestockProduct{{newCommandId(), CommandOrigin::Test},
                                                       product.id, 10'000, {}}));
     for (QFuture<CommandResult>& restock : restocks) {
         const CommandResult result = awaitResult(restock);

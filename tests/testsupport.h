@@ -228,7 +228,7 @@ private:
 /// A command meta marked as coming from a test, with a fresh id.
 inline CommandMeta testMeta()
 {
-    return CommandMeta{QUuid::createUuid(), CommandOrigin::Test};
+    return CommandMeta{newCommandId(), CommandOrigin::Test};
 }
 
 inline PlaceOrder order(qint64 customerId, QList<OrderLineRequest> lines)

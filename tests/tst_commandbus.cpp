@@ -5,6 +5,8 @@
 #include "testsupport.h"
 #include "workergate.h"
 
+#include <QDateTime>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -354,6 +356,45 @@ private Q_SLOTS:
         QCOMPARE(statusName(seen->results.at(100).status), statusName(CommandResult::Status::Failed));
         StoreReader reader(store.path());
         QCOMPARE(reader.count(QStringLiteral("orders")), 100 - 33);
+    }
+
+    void commandIdsAreVersion7AndIncreasing()
+    {
+        // Text order is time order: the idempotency index grows at its edge.
+        QString previous;
+        QSet<QUuid> seen;
+        for (int i = 0; i < 20'000; ++i) {
+            const QUuid id = newCommandId();
+            QCOMPARE(id.data3 >> 12, 7); // (Qt 6.4's QUuid::version() predates version 7)
+            QCOMPARE(id.variant(), QUuid::DCE);
+            const QString text = id.toString(QUuid::WithoutBraces);
+            QVERIFY2(text > previous, qPrintable(text + QStringLiteral(" after ") + previous));
+            previous = text;
+            seen.insert(id);
+        }
+        QCOMPARE(seen.size(), 20'000);
+        // The first 48 bits are the Unix time in milliseconds.
+        const qint64 ms = qint64(newCommandId().data1) << 16 | newCommandId().data2;
+        QVERIFY(qAbs(ms - QDateTime::currentMSecsSinceEpoch()) < 60'000);
+
+        // Unique and increasing per thread when several threads draw at once.
+        QList<QList<QUuid>> drawn(4);
+        std::vector<std::thread> threads;
+        for (auto& list : drawn)
+            threads.emplace_back([&list] {
+                for (int i = 0; i < 5'000; ++i)
+                    list.append(newCommandId());
+            });
+        for (auto& thread : threads)
+            thread.join();
+        QSet<QUuid> all;
+        for (const auto& list : drawn) {
+            for (qsizetype i = 1; i < list.size(); ++i)
+                QVERIFY(list[i].toString() > list[i - 1].toString());
+            for (const QUuid& id : list)
+                all.insert(id);
+        }
+        QCOMPARE(all.size(), 20'000);
     }
 
     void committedSignalCarriesTheHead()

@@ -48,7 +48,7 @@ QList<Submitted> runClient(CommandBus* bus, int client)
             QList<OrderLineRequest> lines;
             for (int l = pick(1, 3); l > 0; --l)
                 lines.append(line(pick(1, productCount), pick(1, 5)));
-            command = PlaceOrder{CommandMeta{QUuid::createUuid(), CommandOrigin::Simulator},
+            command = PlaceOrder{CommandMeta{newCommandId(), CommandOrigin::Simulator},
                                  pick(1, customerCount), lines};
         } else if (roll < 70) {
             qint64 orderId = missingOrder; // rejected when the order was not accepted

@@ -17,10 +17,18 @@ enum class CommandOrigin { Form, Simulator, Api, Seed, Test };
 QString originName(CommandOrigin origin);
 std::optional<CommandOrigin> originFromName(const QString& name);
 
+/// A new command id: a UUID version 7 (RFC 9562), the Unix time in ms
+/// followed by a counter and random bits, strictly increasing within this
+/// process. Ids that grow with time land at the right edge of the write
+/// store's idempotency index, so a commit dirties a page or two of it instead
+/// of one random page per command (which had tripled the WAL written per
+/// order). Any UUID is accepted from a client; this is just the fast kind.
+QUuid newCommandId();
+
 /// What every command carries: a unique id (for idempotency) and its origin.
 struct CommandMeta
 {
-    QUuid id = QUuid::createUuid();
+    QUuid id = newCommandId();
     CommandOrigin origin = CommandOrigin::Form;
 };
 

@@ -28,7 +28,7 @@ Command OrderMix::next()
     for (ProductInfo& product : m_products) {
         if (product.stock < m_options.restockBelow) {
             product.stock += 300; // optimistic; corrected by observe()
-            return RestockProduct{{QUuid::createUuid(), m_options.origin}, product.id, 300, {}};
+            return RestockProduct{{newCommandId(), m_options.origin}, product.id, 300, {}};
         }
     }
     if (!m_options.ordersOnly) {
@@ -36,7 +36,7 @@ Command OrderMix::next()
         if (roll < 40 && !m_openOrders.isEmpty()) { // 4% cancels
             const int index = pick(int(m_openOrders.size()));
             const qint64 orderId = m_openOrders.takeAt(index);
-            return CancelOrder{{QUuid::createUuid(), m_options.origin}, orderId,
+            return CancelOrder{{newCommandId(), m_options.origin}, orderId,
                                QStringLiteral("changed their mind")};
         }
         if (roll < 42) { // 0.2% price changes, within ±8%: rare enough for people to keep up
@@ -45,7 +45,7 @@ Command OrderMix::next()
             qint64 newPrice = std::max<qint64>(99, product.priceCents * (100 + percent) / 100);
             if (newPrice == product.priceCents)
                 newPrice += 10;
-            return ChangeProductPrice{{QUuid::createUuid(), m_options.origin},
+            return ChangeProductPrice{{newCommandId(), m_options.origin},
                                       product.id,
                                       newPrice,
                                       QStringLiteral("simulated repricing"),
@@ -60,7 +60,7 @@ Command OrderMix::next()
 PlaceOrder OrderMix::makeOrder(bool breakARule)
 {
     PlaceOrder order;
-    order.meta = {QUuid::createUuid(), m_options.origin};
+    order.meta = {newCommandId(), m_options.origin};
     order.customerId = m_customerIds.at(pick(int(m_customerIds.size())));
     // Mostly 1-3 lines, sometimes up to 6.
     const int lineCount = pick(10) < 8 ? 1 + pick(3) : 1 + pick(6);
