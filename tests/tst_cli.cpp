@@ -68,6 +68,7 @@ private Q_SLOTS:
         QCOMPARE(line.headless.ratePerS, 500.0);
         QCOMPARE(line.headless.seed, 1u);
         QCOMPARE(line.headless.scenario, QStringLiteral("steady"));
+        QCOMPARE(line.headless.projectorThreads, 1);
 
         line = parseCommandLine(args({u"--headless", u"--duration", u"1.5", u"--rate", u"200",
                                       u"--db-dir", u"/tmp/lab", u"--seed", u"7", u"--scenario", u"mixed"}));
@@ -80,6 +81,7 @@ private Q_SLOTS:
         QCOMPARE(line.headless.ratePerS, 200.0);
         QCOMPARE(line.headless.seed, 7u);
         QCOMPARE(line.headless.scenario, QStringLiteral("mixed"));
+        QCOMPARE(parseCommandLine(args({u"--headless", u"--projector-threads", u"5"})).headless.projectorThreads, 5);
 
         // The limits themselves are allowed.
         line = parseCommandLine(args({u"--headless", u"--duration=0.1", u"--rate=0"}));
@@ -121,6 +123,12 @@ private Q_SLOTS:
         QTest::newRow("scenario") << args({u"--scenario", u"chaos"})
                                   << QStringLiteral("Unknown scenario \"chaos\"");
         QTest::newRow("empty db dir") << args({u"--db-dir", u" "}) << QStringLiteral("--db-dir needs a directory.");
+        QTest::newRow("projector threads zero") << args({u"--projector-threads", u"0"})
+                                                << QStringLiteral("--projector-threads must be");
+        QTest::newRow("projector threads six") << args({u"--projector-threads", u"6"})
+                                               << QStringLiteral("--projector-threads must be");
+        QTest::newRow("projector threads fraction") << args({u"--projector-threads", u"1.5"})
+                                                    << QStringLiteral("--projector-threads must be");
     }
 
     void rejectsBadCommandLines()

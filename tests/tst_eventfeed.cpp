@@ -44,7 +44,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_store.open().ok, qPrintable(m_store.info().error));
-        for (int i = 0; i < 300; ++i) {
+        for (int i = 0; i < 1'200; ++i) {
             if (i % 20 == 0) {
                 RestockProduct restock;
                 restock.meta = testMeta();
@@ -55,7 +55,7 @@ private Q_SLOTS:
             QVERIFY(m_store.run(order(1 + i % 40, {line(teaTowel, 1)})).accepted());
         }
         m_head = m_store.bus().headPosition();
-        QVERIFY(m_head > 300);
+        QVERIFY(m_head > 1'200);
     }
 
     void readersFollowingTheHeadShareOneLogRead()
@@ -99,6 +99,22 @@ private Q_SLOTS:
             QCOMPARE(feedError, logError);
         }
         QVERIFY(feed.windowReads() > 0);
+    }
+
+    void windowStaysSmallForSmallBatches()
+    {
+        // Live projectors ask for small batches: the window keeps a bounded
+        // tail, not everything it has seen; a big batch makes room again.
+        EventFeed feed(m_store.path());
+        qint64 after = 0;
+        while (after < m_head) {
+            const EventList events = feed.readAfter(after, 10);
+            QVERIFY(!events.isEmpty());
+            after = events.last().position;
+            QVERIFY2(feed.windowSize() <= EventFeed::minimumWindow, qPrintable(QString::number(feed.windowSize())));
+        }
+        QCOMPARE(feed.readAfter(0, 1'100).size(), 1'100);
+        QVERIFY(feed.windowSize() >= 1'100);
     }
 
     void closeForgetsTheWindow()

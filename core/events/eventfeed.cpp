@@ -27,7 +27,8 @@ void EventFeed::append(const EventList& events)
             m_window.clear(); // not contiguous: start a new window
         m_window.push_back(event);
     }
-    while (m_window.size() > m_capacity)
+    const size_t keep = std::clamp(2 * m_recentWant, std::min(size_t(minimumWindow), m_capacity), m_capacity);
+    while (m_window.size() > keep)
         m_window.pop_front();
 }
 
@@ -36,6 +37,7 @@ EventList EventFeed::readAfter(qint64 after, int maxCount, QString* error)
     EventList events;
     if (maxCount <= 0)
         return events;
+    m_recentWant = std::max(size_t(maxCount), m_recentWant - m_recentWant / 64);
     const qint64 first = m_window.empty() ? 0 : m_window.front().position;
     const qint64 last = m_window.empty() ? 0 : m_window.back().position;
     if (m_window.empty() || after < first - 1 || after > last) {

@@ -15,8 +15,11 @@ namespace cqrs {
 class EventFeed final
 {
 public:
-    /// `capacity`: the most events the window keeps (a projector that falls
-    /// further behind than that reads the log itself).
+    /// `capacity`: the most events the window ever keeps (a projector that
+    /// falls further behind than the window reads the log itself). Within
+    /// that, the window keeps twice the largest batch asked for lately, so
+    /// live projectors asking for a few hundred events hold a few thousand
+    /// in memory, and a rebuild asking for 10,000 gets room while it lasts.
     explicit EventFeed(QString writeDbPath, int capacity = defaultCapacity);
 
     /// Events with position > after, oldest first, at most maxCount; the
@@ -29,8 +32,10 @@ public:
     /// How many reads the log answered, and how many the window did (tests).
     qint64 logReads() const { return m_logReads; }
     qint64 windowReads() const { return m_windowReads; }
+    qsizetype windowSize() const { return qsizetype(m_window.size()); }
 
     static constexpr int defaultCapacity = 20'000;
+    static constexpr int minimumWindow = 1'024;
 
 private:
     EventList fetch(qint64 after, int maxCount, QString* error);
@@ -38,6 +43,7 @@ private:
 
     EventLogReader m_log;
     const size_t m_capacity;
+    size_t m_recentWant = 0; // the largest maxCount lately, decaying
     std::deque<Event> m_window; // contiguous positions
     qint64 m_logReads = 0;
     qint64 m_windowReads = 0;
