@@ -144,18 +144,36 @@ bool WriteModel::run(QSqlQuery& query, QString* error)
     return false;
 }
 
+bool WriteModel::exec(const QString& sql, QString* error)
+{
+    QSqlQuery& query = prepared(sql);
+    if (query.exec()) {
+        query.finish();
+        return true;
+    }
+    if (error)
+        *error = QStringLiteral("SQL failed (%1): %2").arg(sql, query.lastError().text());
+    query.finish();
+    return false;
+}
+
 bool WriteModel::begin(QString* error)
 {
     m_tentativeHead = m_committedHead;
     m_tentativeCounters = m_counters;
     // IMMEDIATE takes the write lock now, so a reader can never make the
     // commit fail half way through a group.
+    // Prepared afresh each time, unlike the other statements: a compiled
+    // BEGIN IMMEDIATE locks the databases attached when it was prepared, and
+    // read.db is attached and detached at runtime (synchronous update). A
+    // stale one left read.db to be locked lazily, mid-transaction, where a
+    // projector's commit made the upgrade fail with "database is locked".
     return execSql(db(), QStringLiteral("BEGIN IMMEDIATE"), error);
 }
 
 bool WriteModel::commit(QString* error)
 {
-    if (!execSql(db(), QStringLiteral("COMMIT"), error)) {
+    if (!exec(QStringLiteral("COMMIT"), error)) {
         rollback();
         return false;
     }
@@ -167,7 +185,7 @@ bool WriteModel::commit(QString* error)
 
 void WriteModel::rollback()
 {
-    execSql(db(), QStringLiteral("ROLLBACK"), nullptr);
+    exec(QStringLiteral("ROLLBACK"), nullptr);
     m_tentativeHead = m_committedHead;
     m_tentativeCounters = m_counters;
 }
@@ -193,7 +211,7 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
     }
     seen.finish();
 
-    if (!execSql(db(), QStringLiteral("SAVEPOINT command"), &error)) {
+    if (!exec(QStringLiteral("SAVEPOINT command"), &error)) {
         return CommandResult::failed(internalFailure.arg(error));
     }
     const qint64 headBefore = m_tentativeHead;
@@ -234,14 +252,14 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
     }
 
     if (result.accepted()) {
-        execSql(db(), QStringLiteral("RELEASE command"), nullptr);
+        exec(QStringLiteral("RELEASE command"), nullptr);
         m_tentativeCounters.eventsAppended += outcome.events.size();
         ++m_tentativeCounters.commandsAccepted;
         appended->append(outcome.events);
     } else {
         // Undo everything this command wrote: state, events, idempotency row.
-        execSql(db(), QStringLiteral("ROLLBACK TO command"), nullptr);
-        execSql(db(), QStringLiteral("RELEASE command"), nullptr);
+        exec(QStringLiteral("ROLLBACK TO command"), nullptr);
+        exec(QStringLiteral("RELEASE command"), nullptr);
         m_tentativeHead = headBefore;
         m_tentativeCounters = countersBefore;
         if (result.status == CommandResult::Status::Rejected)

@@ -67,6 +67,10 @@ private:
 
     QSqlQuery& prepared(const QString& sql);
     bool run(QSqlQuery& query, QString* error);
+    /// Runs a statement without results (SAVEPOINT, COMMIT, ...) from the
+    /// statement cache: preparing it for every command cost a QSqlQuery, a
+    /// connection lookup and an sqlite3_prepare each time.
+    bool exec(const QString& sql, QString* error);
     bool loadCounters(QString* error);
     std::optional<Product> loadProduct(qint64 id, QString* error);
     std::optional<CommandResult> rejectStaleVersion(const Product& product,
