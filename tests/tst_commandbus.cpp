@@ -316,16 +316,11 @@ private Q_SLOTS:
             bool wrongThread = false;
         };
         auto seen = std::make_shared<Seen>();
-        const Qt::HANDLE expectedThread = [&] {
-            Qt::HANDLE id = nullptr;
-            QMetaObject::invokeMethod(&receiver, [&id] { id = QThread::currentThreadId(); },
-                                      Qt::BlockingQueuedConnection);
-            return id;
-        }();
+        QThread* const expectedThread = &receiverThread;
         const auto submit = [&](int index, const Command& command) {
             store.bus().submit(command, &receiver, [seen, index, expectedThread](const CommandResult& result) {
                 std::lock_guard lock(seen->mutex);
-                seen->wrongThread |= QThread::currentThreadId() != expectedThread;
+                seen->wrongThread |= QThread::currentThread() != expectedThread;
                 seen->order.append(index);
                 seen->results.append(result);
             });
