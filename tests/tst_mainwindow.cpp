@@ -179,6 +179,26 @@ private Q_SLOTS:
         QCOMPARE(m_window->eventStream()->rowCount(), 500); // capped
     }
 
+    void resetDemoDataStartsAFreshStoreWhileTrafficRuns()
+    {
+        // The reset joins every worker off the GUI thread and reopens from
+        // the demo catalog; a reset asked for while opening is ignored.
+        m_window->controls()->setTrafficRate(500);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->lab()->bus().headPosition() > 400, timeoutMs);
+        const Lab* before = m_window->lab();
+        m_window->resetDemoDataNow();
+        QVERIFY(!m_window->isReady());
+        m_window->resetDemoDataNow(); // ignored: still resetting
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
+        QVERIFY(m_window->lab() != before);
+        m_window->controls()->setTrafficRate(0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->lab()->bus().headPosition() > 0, timeoutMs);
+        // A fresh store: the demo data, and the traffic (still on) starting over.
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->productPicker()->count(), 20, timeoutMs);
+        QVERIFY2(m_window->lab()->bus().headPosition() < 400,
+                 qPrintable(QString::number(m_window->lab()->bus().headPosition())));
+    }
+
     void zoomScalesTheWholeWindow()
     {
         const qreal before = m_window->font().pointSizeF();

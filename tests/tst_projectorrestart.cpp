@@ -9,6 +9,7 @@
 #include "workergate.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace cqrs;
@@ -122,6 +123,24 @@ private:
     }
 
 private Q_SLOTS:
+    void closeBeforeTheStoreOpensStartsNothing()
+    {
+        // The open answer arrives after close(): the read side must stay
+        // down (no projector reopening read.db) and the caller hears why.
+        QTemporaryDir dir;
+        LabConfig config;
+        config.dataDir = dir.path();
+        Lab lab(config);
+        QFuture<StoreInfo> opened = lab.open();
+        lab.close();
+        QTRY_VERIFY_WITH_TIMEOUT(opened.isFinished(), longWaitMs);
+        QVERIFY(!opened.result().ok);
+        QVERIFY2(opened.result().error.contains(QStringLiteral("closed")), qPrintable(opened.result().error));
+        QCOMPARE(lab.projections().threadCount(), 0); // stopped, not restarted
+        QVERIFY(!lab.lag().isRunning());
+        QVERIFY(!lab.checkpointer().isRunning());
+    }
+
     void retryAfterPoisonResumes_data()
     {
         QTest::addColumn<int>("mode");

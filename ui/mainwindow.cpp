@@ -347,7 +347,11 @@ void MainWindow::startLab()
     connect(&m_lab->projections(), &ProjectionEngine::advanced, this, &MainWindow::onAdvanced);
     connect(&m_lab->lag(), &LagMonitor::snapshotReady, this, &MainWindow::onSnapshot);
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(m_dataDirectory)));
-    whenReady(m_lab->open(), this, [this](const StoreInfo& info) { onLabOpened(info); });
+    // A reset may replace the Lab before it has opened: that answer is stale.
+    whenReady(m_lab->open(), this, [this, lab = m_lab.get()](const StoreInfo& info) {
+        if (lab == m_lab.get())
+            onLabOpened(info);
+    });
 }
 
 void MainWindow::onLabOpened(const StoreInfo& info)
@@ -675,12 +679,19 @@ void MainWindow::applyZoom()
 
 void MainWindow::resetDemoData()
 {
-    if (!m_lab)
+    if (!m_lab || !m_ready) // not while the store is still opening
         return;
     if (QMessageBox::question(this, tr("Reset demo data"),
                               tr("Delete every order and event in %1 and start again from the demo catalog?")
                                   .arg(QDir::toNativeSeparators(m_dataDirectory)))
         != QMessageBox::Yes)
+        return;
+    resetDemoDataNow();
+}
+
+void MainWindow::resetDemoDataNow()
+{
+    if (!m_lab || !m_ready)
         return;
     m_ready = false;
     m_refresh.stop();
@@ -694,7 +705,12 @@ void MainWindow::resetDemoData()
     std::shared_ptr<LoadGenerator> traffic(m_traffic.release());
     std::shared_ptr<AnalyticsLoad> analytics(m_analytics.release());
     const QString directory = m_dataDirectory;
-    const QFuture<void> closed = QtConcurrent::run([old, stream, traffic, analytics, directory] {
+    // The pool thread gets plain pointers; the shared pointers live in the
+    // continuation below, so the last owner lets go on the GUI thread, which
+    // these objects belong to.
+    const QFuture<void> closed = QtConcurrent::run([old = old.get(), stream = stream.get(),
+                                                     traffic = traffic.get(), analytics = analytics.get(),
+                                                     directory] {
         if (analytics)
             analytics->stop();
         if (traffic)

@@ -66,6 +66,10 @@ public Q_SLOTS:
     void zoomIn();
     void zoomOut();
     void resetZoom();
+    /// Asks, then deletes the stores and starts again from the demo catalog.
+    void resetDemoData();
+    /// The same without asking (tests). Ignored while the store is opening.
+    void resetDemoDataNow();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -88,7 +92,6 @@ private:
     void noteQueryMeta(const QueryMeta& meta);
     void updateCatalogForForm();
     void applyZoom();
-    void resetDemoData();
     void updateTrafficInfo();
     void restoreSettings();
     void saveSettings() const;

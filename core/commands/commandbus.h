@@ -68,7 +68,9 @@ public:
     /// submit() for high rates (the simulators): `reply` runs on `receiver`'s
     /// thread, queued; the answers of one commit group for the same receiver
     /// arrive in one event. `receiver` must outlive every answer it waits for
-    /// (the simulators count what is in flight and wait for it).
+    /// (the simulators count what is in flight and wait for it). Once the bus
+    /// is closing, a new command is answered "closed" at once, possibly before
+    /// the answers to earlier commands the worker is still finishing.
     void submit(Command command, QObject* receiver, Reply reply);
     /// Products and customers as the write store has them now (for simulators).
     QFuture<CatalogSnapshot> catalog();

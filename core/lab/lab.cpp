@@ -55,6 +55,12 @@ QFuture<StoreInfo> Lab::open()
     auto opened = std::make_shared<QPromise<StoreInfo>>();
     opened->start();
     whenReady(m_bus->open(store), this, [this, opened](const StoreInfo& info) {
+        if (m_closed) {
+            // close() came first: start nothing, say so.
+            opened->addResult(StoreInfo{false, QStringLiteral("The lab was closed while its store was opening."), {}, false});
+            opened->finish();
+            return;
+        }
         if (info.ok) {
             m_open = true;
             m_engine->notifyCommitted(info.counters.headPosition);
@@ -78,6 +84,7 @@ void Lab::close()
     m_engine->stop();
     m_queries->stop();
     m_open = false;
+    m_closed = true;
 }
 
 void Lab::setArchitecture(ArchitectureMode mode)

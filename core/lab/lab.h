@@ -76,6 +76,7 @@ private:
     ArchitectureMode m_projectionStore;
     bool m_synchronous;
     bool m_open = false;
+    bool m_closed = false; // close() ran: a late open answer starts nothing
     std::unique_ptr<CommandBus> m_bus;
     std::unique_ptr<ProjectionEngine> m_engine;
     std::unique_ptr<QueryService> m_queries;

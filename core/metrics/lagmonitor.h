@@ -32,6 +32,7 @@ public:
 
     void start(int intervalMs = 100);
     void stop();
+    bool isRunning() const { return m_thread != nullptr; }
     /// The newest snapshot; thread-safe.
     LagSnapshot latest() const;
 

@@ -28,7 +28,8 @@ void whenReady(const QFuture<T>& future, QObject* receiver, F&& onReady)
                      [watcher, onReady = std::forward<F>(onReady)]() mutable {
                          watcher->deleteLater();
                          if constexpr (std::is_void_v<T>) {
-                             onReady();
+                             if (!watcher->isCanceled())
+                                 onReady();
                          } else {
                              if (watcher->future().resultCount() > 0)
                                  onReady(watcher->result());

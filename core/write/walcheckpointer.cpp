@@ -61,12 +61,14 @@ private:
         // busy wait, a RESTART that finds the writer busy degrades to a
         // PASSIVE and the next turn tries again.
         QSqlQuery query(m_connection->db());
-        // Right after a successful RESTART the log still reports its old
-        // length until the next commit wraps it: do not block writers again.
-        const bool restart = m_logFrames >= restartFrames && !m_justRestarted;
+        // After a successful RESTART the log reports its old length until
+        // the next commit wraps it: while it has not changed, do not block
+        // writers again (an idle store would otherwise be restarted forever).
+        const bool restart = m_logFrames >= restartFrames && m_logFrames != m_framesAtRestart;
         m_logFrames = run(query, restart ? QStringLiteral("PRAGMA wal_checkpoint(RESTART)")
                                          : QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
-        m_justRestarted = restart && m_lastBusy == 0;
+        if (restart && m_lastBusy == 0)
+            m_framesAtRestart = m_logFrames;
     }
 
     qint64 run(QSqlQuery& query, const QString& pragma)
@@ -90,7 +92,7 @@ private:
     QTimer m_timer;
     std::unique_ptr<SqlConnection> m_connection;
     qint64 m_logFrames = 0;
-    bool m_justRestarted = false;
+    qint64 m_framesAtRestart = -1;
     int m_lastBusy = 0;
 };
 

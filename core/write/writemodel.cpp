@@ -83,6 +83,7 @@ WriteModel::~WriteModel()
 {
     m_inlineHook = {};     // it may hold statements on this connection
     m_statements.clear(); // queries go before their connection
+    m_failedStatement.reset();
     m_connection.reset();
 }
 
@@ -130,8 +131,15 @@ QSqlQuery& WriteModel::prepared(const QString& sql)
 {
     std::shared_ptr<QSqlQuery>& query = m_statements[sql];
     if (!query) {
-        query = std::make_shared<QSqlQuery>(db());
-        query->prepare(sql);
+        auto fresh = std::make_shared<QSqlQuery>(db());
+        // A statement that failed to prepare is not kept: its exec() reports
+        // the error now, and the next call prepares it again.
+        if (!fresh->prepare(sql)) {
+            m_failedStatement = std::move(fresh);
+            m_statements.remove(sql);
+            return *m_failedStatement;
+        }
+        query = std::move(fresh);
     }
     return *query;
 }

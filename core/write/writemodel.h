@@ -90,6 +90,7 @@ private:
     // Declared before the statements so it is destroyed after them.
     std::unique_ptr<SqlConnection> m_connection;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    std::shared_ptr<QSqlQuery> m_failedStatement; // the last one that did not prepare
     qint64 m_committedHead = 0;
     qint64 m_tentativeHead = 0;
     WriteCounters m_counters;
