@@ -82,32 +82,21 @@ EventStream::~EventStream() { stop(); }
 
 void EventStream::start()
 {
-    if (m_thread)
-        return;
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("event-stream"));
-    m_worker = new Worker(this, m_writeDbPath, m_backlog);
-    m_worker->moveToThread(m_thread);
-    m_thread->start();
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->begin(); }, Qt::QueuedConnection);
+    m_thread.start(
+        QStringLiteral("event-stream"),
+        [this] { return std::make_unique<Worker>(this, m_writeDbPath, m_backlog); },
+        [](Worker* worker) { worker->begin(); });
 }
 
 void EventStream::stop()
 {
-    if (!m_thread)
-        return;
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->end(); }, Qt::QueuedConnection);
-    m_thread->wait();
-    delete m_worker;
-    delete m_thread;
-    m_worker = nullptr;
-    m_thread = nullptr;
+    m_thread.stop();
 }
 
 void EventStream::notifyCommitted(qint64 head)
 {
-    if (m_worker)
-        m_worker->notify(head);
+    if (Worker* worker = m_thread.worker())
+        worker->notify(head);
 }
 
 } // namespace cqrs

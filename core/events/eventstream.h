@@ -1,10 +1,9 @@
 #pragma once
 
 #include "events/event.h"
+#include "util/workerthread.h"
 
 #include <QObject>
-
-class QThread;
 
 namespace cqrs {
 
@@ -35,8 +34,7 @@ private:
     class Worker;
     QString m_writeDbPath;
     int m_backlog;
-    QThread* m_thread = nullptr;
-    Worker* m_worker = nullptr;
+    WorkerThread<Worker> m_thread;
 };
 
 } // namespace cqrs

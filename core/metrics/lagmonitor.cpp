@@ -134,27 +134,14 @@ LagMonitor::~LagMonitor() { stop(); }
 
 void LagMonitor::start(int intervalMs)
 {
-    if (m_thread)
-        return;
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("lag-monitor"));
-    m_worker = new Worker(this);
-    m_worker->moveToThread(m_thread);
-    m_thread->start();
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, intervalMs] { worker->begin(intervalMs); },
-                              Qt::QueuedConnection);
+    m_thread.start(
+        QStringLiteral("lag-monitor"), [this] { return std::make_unique<Worker>(this); },
+        [intervalMs](Worker* worker) { worker->begin(intervalMs); });
 }
 
 void LagMonitor::stop()
 {
-    if (!m_thread)
-        return;
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->end(); }, Qt::QueuedConnection);
-    m_thread->wait();
-    delete m_worker;
-    delete m_thread;
-    m_worker = nullptr;
-    m_thread = nullptr;
+    m_thread.stop();
 }
 
 LagSnapshot LagMonitor::latest() const

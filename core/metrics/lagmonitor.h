@@ -1,6 +1,7 @@
 #pragma once
 
 #include "metrics/lagsnapshot.h"
+#include "util/workerthread.h"
 
 #include <QObject>
 #include <QTimer>
@@ -8,8 +9,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-
-class QThread;
 
 namespace cqrs {
 
@@ -32,7 +31,7 @@ public:
 
     void start(int intervalMs = 100);
     void stop();
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_thread.isRunning(); }
     /// The newest snapshot; thread-safe.
     LagSnapshot latest() const;
 
@@ -45,8 +44,7 @@ private:
     const ProjectionBoard* m_board;
     VisibilityRecorder* m_recorder;
     std::function<WriteCounters()> m_writeCounters;
-    QThread* m_thread = nullptr;
-    Worker* m_worker = nullptr;
+    WorkerThread<Worker> m_thread;
     mutable std::mutex m_mutex;
     LagSnapshot m_latest;
     friend class Worker;

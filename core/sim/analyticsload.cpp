@@ -162,26 +162,14 @@ AnalyticsLoad::~AnalyticsLoad() { stop(); }
 
 void AnalyticsLoad::start()
 {
-    if (m_thread)
-        return;
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("analytics"));
-    m_worker = new Worker(this);
-    m_worker->moveToThread(m_thread);
-    m_thread->start();
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->begin(); }, Qt::QueuedConnection);
+    m_thread.start(
+        QStringLiteral("analytics"), [this] { return std::make_unique<Worker>(this); },
+        [](Worker* worker) { worker->begin(); });
 }
 
 void AnalyticsLoad::stop()
 {
-    if (!m_thread)
-        return;
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->end(); }, Qt::QueuedConnection);
-    m_thread->wait();
-    delete m_worker;
-    delete m_thread;
-    m_worker = nullptr;
-    m_thread = nullptr;
+    m_thread.stop();
 }
 
 void AnalyticsLoad::setMode(ArchitectureMode mode) { m_mode.store(int(mode)); }

@@ -2,6 +2,7 @@
 
 #include "metrics/latencyhistogram.h"
 #include "read/queryresults.h"
+#include "util/workerthread.h"
 
 #include <QObject>
 
@@ -9,8 +10,6 @@
 #include <mutex>
 
 class QSqlDatabase;
-class QThread;
-
 namespace cqrs {
 
 struct AnalyticsStats
@@ -67,8 +66,7 @@ private:
     quint32 m_seed;
     std::atomic<double> m_rate{0};
     std::atomic<int> m_mode{int(ArchitectureMode::Physical)};
-    QThread* m_thread = nullptr;
-    Worker* m_worker = nullptr;
+    WorkerThread<Worker> m_thread;
     mutable std::mutex m_mutex;
     AnalyticsStats m_stats;
     LatencyHistogram m_window;

@@ -133,28 +133,16 @@ LoadGenerator::~LoadGenerator() { stop(); }
 
 void LoadGenerator::start()
 {
-    if (m_thread)
-        return;
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("traffic"));
-    m_worker = new Worker(this);
-    m_worker->moveToThread(m_thread);
-    m_thread->start();
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->begin(); }, Qt::QueuedConnection);
+    m_thread.start(
+        QStringLiteral("traffic"), [this] { return std::make_unique<Worker>(this); },
+        [](Worker* worker) { worker->begin(); });
 }
 
 void LoadGenerator::stop()
 {
-    if (!m_thread)
-        return;
     // The worker quits its thread once every command it sent is answered,
-    // so no continuation runs after it is gone.
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->end(); }, Qt::QueuedConnection);
-    m_thread->wait();
-    delete m_worker;
-    delete m_thread;
-    m_worker = nullptr;
-    m_thread = nullptr;
+    // so no reply is delivered after it is gone.
+    m_thread.stop();
 }
 
 void LoadGenerator::setRate(double ordersPerSecond)

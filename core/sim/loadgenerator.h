@@ -2,13 +2,12 @@
 
 #include "commands/commandbus.h"
 #include "metrics/latencyhistogram.h"
+#include "util/workerthread.h"
 
 #include <QObject>
 
 #include <atomic>
 #include <mutex>
-
-class QThread;
 
 namespace cqrs {
 
@@ -55,8 +54,7 @@ private:
     quint32 m_seed;
     bool m_ordersOnly;
     std::atomic<double> m_rate{0};
-    QThread* m_thread = nullptr;
-    Worker* m_worker = nullptr;
+    WorkerThread<Worker> m_thread;
     mutable std::mutex m_mutex;
     TrafficStats m_stats;
     LatencyHistogram m_window;

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "util/workerthread.h"
+
 #include <QObject>
 
 #include <atomic>
-
-class QThread;
 
 namespace cqrs {
 
@@ -25,7 +25,7 @@ public:
 
     void start();
     void stop();
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_thread.isRunning(); }
     /// Thread-safe and non-blocking: an inactive checkpointer skips its turns.
     void setActive(bool active) { m_active.store(active); }
     bool isActive() const { return m_active.load(); }
@@ -39,8 +39,7 @@ private:
     class Worker;
     QString m_path;
     int m_intervalMs;
-    QThread* m_thread = nullptr;
-    Worker* m_worker = nullptr;
+    WorkerThread<Worker> m_thread;
     std::atomic<bool> m_active{true};
     std::atomic<qint64> m_checkpoints{0};
     std::atomic<qint64> m_lastWalFrames{0};
