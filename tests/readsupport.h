@@ -3,7 +3,8 @@
 // Helpers shared by the read-side tests (header-only, next to the write-side
 // testsupport.h whose await(), StoreReader, order() and line() they reuse):
 //  - LabHarness: a whole Lab on a QTemporaryDir, opened and closed;
-//  - caughtUp()/failedOrCaughtUp(): conditions for QTRY_* waits;
+//  - caughtUp()/failedOrCaughtUp(): conditions for QTRY_* waits; openLab():
+//    start a harness and wait until every view has caught up;
 //  - canonical(): a projection's rows (Projection::canonicalQuery) rendered
 //    as strings, from any store file, so two stores compare with QCOMPARE;
 //  - crudAnswers()/cqrsAnswers(): the dashboard answers (customer stats,
@@ -114,6 +115,17 @@ inline QString describe(Lab& lab)
                      .arg(s.checkpoint)
                      .arg(s.error.isEmpty() ? QString() : QStringLiteral(" (") + s.error + u')');
     return parts.join(QStringLiteral("; "));
+}
+
+/// Starts the harness's Lab and waits until it is open and every view has
+/// caught up. On failure it records the failure and returns; callers check
+/// QTest::currentTestFailed().
+inline void openLab(LabHarness& harness)
+{
+    QFuture<StoreInfo> opened = harness.start();
+    QTRY_VERIFY_WITH_TIMEOUT(opened.isFinished(), longWaitMs);
+    QVERIFY2(opened.result().ok, qPrintable(opened.result().error));
+    QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(harness.lab()), qPrintable(describe(harness.lab())), longWaitMs);
 }
 
 inline std::unique_ptr<Projection> projectionNamed(const QString& name)

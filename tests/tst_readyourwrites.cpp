@@ -33,15 +33,6 @@ class TestReadYourWrites final : public QObject
 {
     Q_OBJECT
 
-private:
-    void openLab(LabHarness& harness)
-    {
-        QFuture<StoreInfo> opened = harness.start();
-        QTRY_VERIFY_WITH_TIMEOUT(opened.isFinished(), longWaitMs);
-        QVERIFY2(opened.result().ok, qPrintable(opened.result().error));
-        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(harness.lab()), qPrintable(describe(harness.lab())), longWaitMs);
-    }
-
 private Q_SLOTS:
     void placeThenReadSeesTheOrder_data()
     {

@@ -23,15 +23,6 @@ class TestSyncUpdate final : public QObject
 {
     Q_OBJECT
 
-private:
-    void openLab(LabHarness& harness)
-    {
-        QFuture<StoreInfo> opened = harness.start();
-        QTRY_VERIFY_WITH_TIMEOUT(opened.isFinished(), longWaitMs);
-        QVERIFY2(opened.result().ok, qPrintable(opened.result().error));
-        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(harness.lab()), qPrintable(describe(harness.lab())), longWaitMs);
-    }
-
     /// Places orders one by one; each must be in the views the moment its
     /// future resolves.
     void placeAndSeeAtOnce(LabHarness& harness, int count, qint64 customer)
