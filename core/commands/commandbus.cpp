@@ -173,7 +173,7 @@ public:
     StoreInfo openStore()
     {
         StoreInfo info;
-        m_model = std::make_unique<WriteModel>(m_config.writeDbPath);
+        m_model = std::make_unique<WriteModel>(m_config.writeDbPath, m_config.journal);
         if (!m_model->open(&info.error)) {
             m_model.reset();
             return info;

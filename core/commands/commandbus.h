@@ -3,6 +3,7 @@
 #include "commands/commandresult.h"
 #include "commands/commands.h"
 #include "events/event.h"
+#include "util/sqlconnection.h"
 #include "write/catalogsnapshot.h"
 
 #include <QFuture>
@@ -25,6 +26,9 @@ struct StoreConfig
     /// Up to this many queued commands share one transaction (each still
     /// atomic on its own, in a savepoint). 1 = one transaction per command.
     int maxGroupSize = 64;
+    /// The journal the write store runs on (see JournalMode). Leaving WAL
+    /// needs every other connection to the file closed.
+    JournalMode journal = JournalMode::WriteAheadLog;
 };
 
 struct StoreInfo

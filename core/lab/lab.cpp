@@ -14,6 +14,7 @@ Lab::Lab(LabConfig config, QObject* parent)
     , m_architecture(m_config.architecture)
     , m_projectionStore(m_config.architecture == ArchitectureMode::Logical ? ArchitectureMode::Logical
                                                                            : ArchitectureMode::Physical)
+    , m_journal(journalFor(m_config.architecture))
     , m_synchronous(m_config.synchronousUpdate)
     , m_bus(std::make_unique<CommandBus>())
 {
@@ -50,6 +51,8 @@ QFuture<StoreInfo> Lab::open()
     store.writeDbPath = writeDbPath();
     store.seedDemoData = m_config.seedDemoData;
     store.maxGroupSize = m_config.maxGroupSize;
+    m_journal = journalFor(m_architecture);
+    store.journal = m_journal;
     // The read side starts on this object's thread once the store is open;
     // only then does the caller learn the answer.
     auto opened = std::make_shared<QPromise<StoreInfo>>();
@@ -87,6 +90,11 @@ void Lab::close()
     m_closed = true;
 }
 
+JournalMode Lab::journalFor(ArchitectureMode mode)
+{
+    return mode == ArchitectureMode::Crud ? JournalMode::Rollback : JournalMode::WriteAheadLog;
+}
+
 void Lab::setArchitecture(ArchitectureMode mode)
 {
     if (mode == m_architecture)
@@ -115,10 +123,11 @@ void Lab::applyCheckpointPolicy()
 {
     if (!m_open)
         return;
-    // CRUD keeps SQLite's defaults (checkpoints inside the commit that fills
-    // the WAL), so its cost shows where it falls. CQRS moves them off the
-    // command path onto a background thread.
-    const bool background = m_architecture != ArchitectureMode::Crud;
+    // A CRUD store opened on the rollback journal has no WAL to checkpoint.
+    // A CRUD setting on a WAL store (switched live) keeps SQLite's defaults:
+    // the commit that fills the WAL checkpoints, so its cost shows where it
+    // falls. CQRS moves checkpoints off the command path.
+    const bool background = m_architecture != ArchitectureMode::Crud && m_journal == JournalMode::WriteAheadLog;
     m_bus->configureConnection([background](const QSqlDatabase& db) {
         execSql(db, background ? QStringLiteral("PRAGMA wal_autocheckpoint = 0")
                                : QStringLiteral("PRAGMA wal_autocheckpoint = 1000"), nullptr);

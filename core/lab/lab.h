@@ -59,7 +59,19 @@ public:
     QString projectionStorePath(ArchitectureMode mode) const;
 
     ArchitectureMode architecture() const { return m_architecture; }
+    /// Switches where queries go (and where the projectors write) at once.
+    /// The write store's journal stays as it was opened, though: SQLite only
+    /// leaves WAL with every connection closed. To cross between CRUD and
+    /// CQRS with the right journal, close this Lab and open a new one on the
+    /// same folder (see reopenNeededFor()).
     void setArchitecture(ArchitectureMode mode);
+    /// The journal a store opened in `mode` runs on: rollback for CRUD, WAL
+    /// for the CQRS modes.
+    static JournalMode journalFor(ArchitectureMode mode);
+    /// The journal this Lab opened its write store with.
+    JournalMode journal() const { return m_journal; }
+    /// Whether running in `mode` needs another journal than this Lab has.
+    bool reopenNeededFor(ArchitectureMode mode) const { return journalFor(mode) != m_journal; }
     bool synchronousUpdate() const { return m_synchronous; }
     void setSynchronousUpdate(bool synchronous);
 
@@ -74,6 +86,7 @@ private:
     LabConfig m_config;
     ArchitectureMode m_architecture;
     ArchitectureMode m_projectionStore;
+    JournalMode m_journal;
     bool m_synchronous;
     bool m_open = false;
     bool m_closed = false; // close() ran: a late open answer starts nothing

@@ -11,10 +11,16 @@ namespace {
 QAtomicInteger<quint64> connectionCounter;
 }
 
-SqlConnection::SqlConnection(const QString& purpose, const QString& path, Role role)
+QString journalModeName(JournalMode mode)
+{
+    return mode == JournalMode::Rollback ? QStringLiteral("rollback") : QStringLiteral("wal");
+}
+
+SqlConnection::SqlConnection(const QString& purpose, const QString& path, Role role, JournalMode journal)
     : m_name(QStringLiteral("%1-%2").arg(purpose).arg(connectionCounter.fetchAndAddRelaxed(1)))
     , m_path(path)
     , m_role(role)
+    , m_journal(journal)
 {
 }
 
@@ -45,16 +51,46 @@ bool SqlConnection::open(QString* error)
                      .arg(QFileInfo(m_path).absoluteFilePath(), db.lastError().text());
         return false;
     }
-    QStringList pragmas{QStringLiteral("PRAGMA foreign_keys = ON"),
-                        QStringLiteral("PRAGMA synchronous = NORMAL"),
-                        QStringLiteral("PRAGMA temp_store = MEMORY")};
-    if (m_role == Role::Writer)
-        pragmas.prepend(QStringLiteral("PRAGMA journal_mode = WAL"));
+    if (m_role == Role::Writer && !applyJournalMode(db, error))
+        return false;
+    const QStringList pragmas{QStringLiteral("PRAGMA foreign_keys = ON"),
+                              QStringLiteral("PRAGMA synchronous = NORMAL"),
+                              QStringLiteral("PRAGMA temp_store = MEMORY")};
     for (const QString& pragma : pragmas) {
         if (!execSql(db, pragma, error))
             return false;
     }
     return true;
+}
+
+bool SqlConnection::applyJournalMode(const QSqlDatabase& db, QString* error) const
+{
+    // SQLite answers with the mode the file is in afterwards; a file in WAL
+    // mode only leaves it when no other connection has it open.
+    const bool wal = m_journal == JournalMode::WriteAheadLog;
+    const QString file = QFileInfo(m_path).absoluteFilePath();
+    const QString heldOpen = QStringLiteral(
+                                 "%1 cannot switch to the rollback journal CRUD mode uses while another "
+                                 "program has it open. Close that program (or the other CQRS Lab window), "
+                                 "or choose a CQRS mode.")
+                                 .arg(file);
+    QSqlQuery query(db);
+    if (!query.exec(wal ? QStringLiteral("PRAGMA journal_mode = WAL") : QStringLiteral("PRAGMA journal_mode = DELETE"))
+        || !query.next()) {
+        // SQLITE_BUSY: another connection keeps the file in WAL mode.
+        const bool busy = query.lastError().nativeErrorCode() == QStringLiteral("5");
+        *error = !wal && busy ? heldOpen
+                              : QStringLiteral("Cannot set the journal mode of %1: %2").arg(file, query.lastError().text());
+        return false;
+    }
+    const QString mode = query.value(0).toString().toLower();
+    if (mode == (wal ? QStringLiteral("wal") : QStringLiteral("delete")))
+        return true;
+    *error = wal ? QStringLiteral("%1 cannot use a write-ahead log (SQLite kept journal mode \"%2\"). "
+                                  "Is it on a network file system? Choose a local folder.")
+                       .arg(file, mode)
+                 : heldOpen;
+    return false;
 }
 
 bool SqlConnection::isOpen() const

@@ -5,6 +5,15 @@
 
 namespace cqrs {
 
+/// How the write store keeps its journal. The CQRS modes use a write-ahead
+/// log: readers never block the writer, and checkpoints run off the command
+/// path. CRUD uses SQLite's default rollback journal, where a long report
+/// holds a lock that every commit has to wait for: the article's stall.
+enum class JournalMode { WriteAheadLog, Rollback };
+
+/// "wal" or "rollback", for messages and reports.
+QString journalModeName(JournalMode mode);
+
 /// One SQLite connection owned by the thread that created it.
 ///
 /// Qt forbids sharing a QSqlDatabase across threads, and a QSqlDatabase kept
@@ -17,7 +26,9 @@ class SqlConnection final
 public:
     enum class Role { Writer, Reader };
 
-    SqlConnection(const QString& purpose, const QString& path, Role role);
+    /// `journal` only matters for a writer: it sets the file's journal mode.
+    SqlConnection(const QString& purpose, const QString& path, Role role,
+                  JournalMode journal = JournalMode::WriteAheadLog);
     ~SqlConnection();
     SqlConnection(const SqlConnection&) = delete;
     SqlConnection& operator=(const SqlConnection&) = delete;
@@ -31,9 +42,12 @@ public:
     const QString& path() const { return m_path; }
 
 private:
+    bool applyJournalMode(const QSqlDatabase& db, QString* error) const;
+
     QString m_name;
     QString m_path;
     Role m_role;
+    JournalMode m_journal;
 };
 
 /// Runs one statement that takes no parameters; false and a message on failure.

@@ -74,8 +74,9 @@ QString lineField(qsizetype index, const char* part)
 
 } // namespace
 
-WriteModel::WriteModel(QString path)
+WriteModel::WriteModel(QString path, JournalMode journal)
     : m_path(std::move(path))
+    , m_journal(journal)
 {
 }
 
@@ -96,7 +97,7 @@ bool WriteModel::open(QString* error)
         return false;
     }
     m_connection = std::make_unique<SqlConnection>(QStringLiteral("write"), m_path,
-                                                   SqlConnection::Role::Writer);
+                                                   SqlConnection::Role::Writer, m_journal);
     if (!m_connection->open(error))
         return false;
     if (!WriteSchema::migrate(m_connection->db(), m_path, error))

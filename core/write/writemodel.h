@@ -3,6 +3,7 @@
 #include "commands/commandresult.h"
 #include "commands/commands.h"
 #include "events/event.h"
+#include "util/sqlconnection.h"
 #include "write/catalogsnapshot.h"
 
 #include <QHash>
@@ -15,7 +16,6 @@
 
 namespace cqrs {
 
-class SqlConnection;
 
 /// The normalized write model: applies the business rules of each command to
 /// the write store and appends the events that describe the change, in the
@@ -33,7 +33,7 @@ public:
     using InlineHook =
         std::function<bool(const QSqlDatabase& db, const EventList& events, QString* error)>;
 
-    explicit WriteModel(QString path);
+    explicit WriteModel(QString path, JournalMode journal = JournalMode::WriteAheadLog);
     ~WriteModel();
     WriteModel(const WriteModel&) = delete;
     WriteModel& operator=(const WriteModel&) = delete;
@@ -87,6 +87,7 @@ private:
     CommandResult apply(const DiscontinueProduct& command, Outcome& outcome);
 
     QString m_path;
+    JournalMode m_journal;
     // Declared before the statements so it is destroyed after them.
     std::unique_ptr<SqlConnection> m_connection;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
