@@ -199,6 +199,42 @@ private Q_SLOTS:
                  qPrintable(QString::number(m_window->lab()->bus().headPosition())));
     }
 
+    void crossingBetweenCrudAndCqrsReopensTheStoreOnItsJournal()
+    {
+        // CRUD needs the rollback journal, which SQLite only switches to with
+        // every connection closed: the window reopens the same store, with
+        // the traffic still on. Logical <-> physical stays a live switch.
+        QCOMPARE(m_window->lab()->journal(), JournalMode::WriteAheadLog);
+        m_window->controls()->setTrafficRate(300);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->lab()->bus().headPosition() > 200, timeoutMs);
+        Lab* cqrsLab = m_window->lab();
+        const qint64 head = cqrsLab->bus().headPosition();
+        m_window->controls()->setArchitecture(ArchitectureMode::Crud);
+        QVERIFY(!m_window->isReady());
+        QVERIFY(!m_window->checkoutForm()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
+        QVERIFY(m_window->lab() != cqrsLab);
+        QCOMPARE(m_window->lab()->architecture(), ArchitectureMode::Crud);
+        QCOMPARE(m_window->lab()->journal(), JournalMode::Rollback);
+        QVERIFY(m_window->checkoutForm()->isEnabled());
+        // The same store, not a fresh one: the orders are kept and the
+        // traffic goes on from there.
+        QVERIFY(m_window->lab()->bus().headPosition() >= head);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->lab()->bus().headPosition() > head + 50, timeoutMs);
+
+        const qint64 crudHead = m_window->lab()->bus().headPosition();
+        m_window->controls()->setArchitecture(ArchitectureMode::Logical);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
+        QCOMPARE(m_window->lab()->journal(), JournalMode::WriteAheadLog);
+        QVERIFY(m_window->lab()->bus().headPosition() >= crudHead);
+        const Lab* logicalLab = m_window->lab();
+        m_window->controls()->setArchitecture(ArchitectureMode::Physical);
+        QVERIFY(m_window->isReady()); // no reopen
+        QCOMPARE(m_window->lab(), logicalLab);
+        QCOMPARE(m_window->lab()->architecture(), ArchitectureMode::Physical);
+        m_window->controls()->setTrafficRate(0);
+    }
+
     void zoomScalesTheWholeWindow()
     {
         const qreal before = m_window->font().pointSizeF();

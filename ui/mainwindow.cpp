@@ -143,8 +143,17 @@ MainWindow::MainWindow(const QString& dataDirectory, QWidget* parent)
             m_lab->projections().retry(name);
     });
     connect(m_controls, &ControlsPanel::architectureChanged, this, [this](ArchitectureMode mode) {
+        if (m_lab && (m_ready || m_openFailed) && m_lab->reopenNeededFor(mode)) {
+            // CRUD runs on the rollback journal, CQRS on WAL: SQLite only
+            // switches with every connection closed.
+            saveSettings();
+            restartLab(false, mode == ArchitectureMode::Crud
+                                  ? tr("Reopening the write store on SQLite's rollback journal (CRUD)…")
+                                  : tr("Reopening the write store on a write-ahead log (CQRS)…"));
+            return;
+        }
         if (m_lab)
-            m_lab->setArchitecture(mode);
+            m_lab->setArchitecture(mode); // opening: onLabOpened() reopens if needed
         if (m_analytics)
             m_analytics->setMode(mode);
         for (int view = 0; view < ViewCount; ++view)
@@ -194,6 +203,9 @@ MainWindow::MainWindow(const QString& dataDirectory, QWidget* parent)
 
 MainWindow::~MainWindow()
 {
+    // A restart's old Lab may still be closing on the pool; its owners are
+    // held by a watcher this window deletes, so let it finish first.
+    m_closing.waitForFinished();
     if (m_analytics)
         m_analytics->stop();
     if (m_traffic)
@@ -357,11 +369,17 @@ void MainWindow::startLab()
 void MainWindow::onLabOpened(const StoreInfo& info)
 {
     if (!info.ok) {
+        m_openFailed = true;
         m_form->setEnabled(false);
         m_admin->setEnabled(false);
         statusBar()->showMessage(tr("The write store could not be opened."));
         QMessageBox::critical(this, tr("CQRS Lab"),
                               tr("<p>The write store could not be opened.</p><p>%1</p>").arg(info.error.toHtmlEscaped()));
+        return;
+    }
+    if (m_lab->reopenNeededFor(m_controls->architecture())) {
+        // The knob crossed between CRUD and CQRS while the store opened.
+        restartLab(false, tr("Reopening the write store for %1…").arg(architectureModeName(m_controls->architecture()).toUpper()));
         return;
     }
     m_form->setEnabled(true);
@@ -461,8 +479,10 @@ void MainWindow::onSnapshot(const LagSnapshot& snapshot)
     }
     updateTrafficInfo();
     if (m_lab)
-        m_modeLabel->setText(tr("%1 · %2").arg(architectureModeName(m_lab->architecture()).toUpper(),
-                                                m_lab->synchronousUpdate() ? tr("sync update") : tr("async update")));
+        m_modeLabel->setText(tr("%1 · %2 · %3")
+                                 .arg(architectureModeName(m_lab->architecture()).toUpper(),
+                                      m_lab->journal() == JournalMode::Rollback ? tr("rollback journal") : tr("WAL"),
+                                      m_lab->synchronousUpdate() ? tr("sync update") : tr("async update")));
 }
 
 ReadOptions MainWindow::readOptions() const
@@ -693,22 +713,30 @@ void MainWindow::resetDemoDataNow()
 {
     if (!m_lab || !m_ready)
         return;
+    restartLab(true, tr("Resetting…"));
+}
+
+void MainWindow::restartLab(bool wipe, const QString& status)
+{
+    if (!m_lab)
+        return;
     m_ready = false;
+    m_openFailed = false;
     m_refresh.stop();
     m_form->setEnabled(false);
     m_admin->setEnabled(false);
-    statusBar()->showMessage(tr("Resetting…"));
+    statusBar()->showMessage(status);
     // Joining the worker threads happens off the GUI thread; the window
     // stays responsive and rebuilds everything when they are gone.
     std::shared_ptr<Lab> old(m_lab.release());
     std::shared_ptr<EventStream> stream(m_stream.release());
     std::shared_ptr<LoadGenerator> traffic(m_traffic.release());
     std::shared_ptr<AnalyticsLoad> analytics(m_analytics.release());
-    const QString directory = m_dataDirectory;
+    const QString directory = wipe ? m_dataDirectory : QString();
     // The pool thread gets plain pointers; the shared pointers live in the
     // continuation below, so the last owner lets go on the GUI thread, which
     // these objects belong to.
-    const QFuture<void> closed = QtConcurrent::run([old = old.get(), stream = stream.get(),
+    m_closing = QtConcurrent::run([old = old.get(), stream = stream.get(),
                                                      traffic = traffic.get(), analytics = analytics.get(),
                                                      directory] {
         if (analytics)
@@ -718,18 +746,22 @@ void MainWindow::resetDemoDataNow()
         if (stream)
             stream->stop();
         old->close();
+        if (directory.isEmpty())
+            return;
         for (const QString& name : {QStringLiteral("write.db"), QStringLiteral("read.db")})
-            for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
                 QFile::remove(QDir(directory).filePath(name + suffix));
     });
-    whenReady(closed, this, [this, old, stream, traffic, analytics] {
+    whenReady(m_closing, this, [this, old, stream, traffic, analytics, wipe] {
         Q_UNUSED(analytics)
         Q_UNUSED(old)
         Q_UNUSED(stream)
         Q_UNUSED(traffic)
         m_events->clear();
-        m_ownPosition = 0;
-        m_readViewOrders = 0;
+        if (wipe) {
+            m_ownPosition = 0;
+            m_readViewOrders = 0;
+        }
         startLab();
     });
 }

@@ -9,6 +9,7 @@
 #include "sim/loadgenerator.h"
 
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QMainWindow>
 #include <QTimer>
 
@@ -80,6 +81,11 @@ private:
     QWidget* buildDashboard();
     void buildMenus();
     void startLab();
+    /// Closes the Lab and everything bound to it off the GUI thread, then
+    /// starts a new one on the same folder: for a reset (`wipe`, the files
+    /// are deleted first) and for crossing between CRUD and CQRS, which
+    /// needs the write store reopened on another journal.
+    void restartLab(bool wipe, const QString& status);
     void onLabOpened(const StoreInfo& info);
     void onAdvanced(const ProjectionAdvance& advance);
     void onSnapshot(const LagSnapshot& snapshot);
@@ -103,6 +109,9 @@ private:
     std::unique_ptr<AnalyticsLoad> m_analytics;
     QString m_lastTrafficRejection;
     bool m_ready = false;
+    bool m_openFailed = false;
+    /// The previous Lab being closed by restartLab(), if any.
+    QFuture<void> m_closing;
 
     CheckoutForm* m_form = nullptr;
     CatalogAdminPanel* m_admin = nullptr;
