@@ -130,6 +130,9 @@ private Q_SLOTS:
             QVERIFY(phase.value(QStringLiteral("analytics_reports")).toInteger() > 0);
             QCOMPARE(phase.value(QStringLiteral("analytics_reports_failed")).toInteger(), 0);
             QVERIFY(phase.value(QStringLiteral("wal_max_bytes")).toInteger() >= 0);
+            // CRUD's reports share the rollback journal with the commits.
+            QCOMPARE(phase.value(QStringLiteral("write_journal")).toString(),
+                     mode == QStringLiteral("crud") ? QStringLiteral("rollback") : QStringLiteral("wal"));
             // The preload is in the store but not in the measured counts.
             QVERIFY(phase.value(QStringLiteral("head_position")).toInteger() >= 70 + 300);
         }

@@ -65,8 +65,9 @@ CommandLine parseCommandLine(const QStringList& arguments)
         QStringLiteral("NAME"), QStringLiteral("steady"));
     const QCommandLineOption mode(
         QStringLiteral("mode"),
-        QStringLiteral("Architecture: crud, logical (CQRS, one file) or physical (CQRS, write.db "
-                       "and read.db). Default physical (contention: all three in turn)."),
+        QStringLiteral("Architecture: crud (rollback journal, reports read write.db), logical (CQRS, "
+                       "one file) or physical (CQRS, write.db and read.db); the CQRS modes use WAL. "
+                       "Default physical (contention: all three in turn)."),
         QStringLiteral("MODE"), QStringLiteral("physical"));
     const QCommandLineOption update(
         QStringLiteral("update"),

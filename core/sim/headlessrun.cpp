@@ -371,6 +371,7 @@ QJsonObject HeadlessRun::phaseReport(const LagSnapshot&, bool caughtUp) const
     const LatencyHistogram visibility = m_lab->projections().recorder().snapshot({}, monotonicNowNs()).cumulative;
     const double seconds = std::max(m_trafficSeconds, 1e-9);
     QJsonObject report{{QStringLiteral("mode"), architectureModeName(m_phases.at(m_phase).mode)},
+                       {QStringLiteral("write_journal"), journalModeName(m_lab->journal())},
                        {QStringLiteral("commands_submitted"), m_submitted},
                        {QStringLiteral("orders_accepted"), m_ordersAccepted},
                        {QStringLiteral("orders_rejected"), m_ordersRejected},
@@ -427,6 +428,9 @@ void HeadlessRun::printSummary(const QJsonObject& r) const
         row(QStringLiteral("analytics reports"),
             QStringLiteral("%1, each p50/p99/max %2")
                 .arg(count("analytics_reports"), msTriple(r.value(QStringLiteral("analytics_report_ms")).toObject())));
+    row(QStringLiteral("write store journal"), r.value(QStringLiteral("write_journal")).toString() == QStringLiteral("rollback")
+                                                  ? QStringLiteral("rollback (a report on write.db holds commits back)")
+                                                  : QStringLiteral("write-ahead log"));
     row(QStringLiteral("largest WAL"),
         QStringLiteral("%1 MiB").arg(r.value(QStringLiteral("wal_max_bytes")).toDouble() / 1048576.0, 0, 'f', 1));
     if (r.contains(QStringLiteral("catch_up_events")))
