@@ -467,7 +467,8 @@ void MainWindow::onSnapshot(const LagSnapshot& snapshot)
     m_headLabel->setText(tr("head position %1").arg(formatCount(snapshot.head)));
     const qint64 commands = snapshot.write.commandsAccepted + snapshot.write.commandsRejected;
     if (m_rateWindowStartNs == 0 || snapshot.takenAtNs - m_rateWindowStartNs >= 1'000'000'000) {
-        if (m_rateWindowStartNs != 0) {
+        // A restarted Lab counts from zero again: start a new window then.
+        if (m_rateWindowStartNs != 0 && commands >= m_rateCommands && snapshot.head >= m_rateEvents) {
             const double seconds = (snapshot.takenAtNs - m_rateWindowStartNs) / 1e9;
             m_rateLabel->setText(tr("%1 commands/s · %2 events/s")
                                      .arg(qRound((commands - m_rateCommands) / seconds))
