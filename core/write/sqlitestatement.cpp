@@ -6,6 +6,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 namespace cqrs {
 
 sqlite3* SqliteStatement::handleOf(const QSqlDatabase& db)
@@ -16,6 +20,37 @@ sqlite3* SqliteStatement::handleOf(const QSqlDatabase& db)
     if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
         return nullptr;
     return *static_cast<sqlite3* const*>(handle.constData());
+}
+
+namespace {
+
+constexpr int finePolls = 20;
+constexpr auto finePoll = std::chrono::microseconds(100);
+constexpr auto coarsePoll = std::chrono::milliseconds(1);
+
+// SQLite calls this with the number of times it already did for the same
+// lock; the time waited is estimated from that, so no state is needed.
+int waitForLock(void* timeoutMs, int calls)
+{
+    const qint64 waitedUs = calls < finePolls
+                                ? calls * finePoll.count()
+                                : finePolls * finePoll.count()
+                                      + qint64(calls - finePolls) * 1000 * coarsePoll.count();
+    if (waitedUs >= 1000 * qint64(reinterpret_cast<quintptr>(timeoutMs)))
+        return 0; // give up: the statement fails with SQLITE_BUSY
+    if (calls < finePolls)
+        std::this_thread::sleep_for(finePoll);
+    else
+        std::this_thread::sleep_for(coarsePoll);
+    return 1;
+}
+
+} // namespace
+
+void SqliteStatement::setFineBusyWait(sqlite3* db, int timeoutMs)
+{
+    sqlite3_busy_handler(db, &waitForLock,
+                         reinterpret_cast<void*>(quintptr(std::max(timeoutMs, 0))));
 }
 
 SqliteStatement::SqliteStatement(sqlite3* db, const char* sql)

@@ -183,6 +183,8 @@ bool WriteModel::open(QString* error)
         *error = QStringLiteral("Qt's SQLite driver gave no sqlite3 handle for %1.").arg(m_path);
         return false;
     }
+    // Same 10 s as the connection's QSQLITE_BUSY_TIMEOUT, in finer steps.
+    SqliteStatement::setFineBusyWait(handle, 10'000);
     m_hot = std::make_unique<HotStatements>(handle);
     if (const SqliteStatement* invalid = m_hot->invalid()) {
         *error = QStringLiteral("Cannot prepare a statement on %1: %2").arg(m_path, invalid->error());
