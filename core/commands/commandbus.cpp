@@ -182,11 +182,10 @@ public:
             const QList<Command> seed = DemoData::seedCommands(&info.error);
             if (seed.isEmpty())
                 return info;
-            EventList appended;
             if (!m_model->begin(&info.error))
                 return info;
             for (const Command& command : seed) {
-                const CommandResult result = m_model->handle(command, &appended);
+                const CommandResult result = m_model->handle(command);
                 if (!result.accepted()) {
                     m_model->rollback();
                     info.error = QStringLiteral("Loading the demo data failed: %1").arg(result.reason);
@@ -206,7 +205,7 @@ public:
     void runGroup(std::vector<Job>& group)
     {
         std::vector<CommandResult> results(group.size());
-        EventList appended;
+        const qint64 headBefore = m_model->headPosition();
         QString error;
         bool open = m_model->begin(&error);
         for (size_t i = 0; i < group.size(); ++i) {
@@ -219,14 +218,13 @@ public:
                 results[i] = cached.value();
                 results[i].duplicate = true;
             } else {
-                results[i] = m_model->handle(*group[i].command, &appended);
+                results[i] = m_model->handle(*group[i].command);
                 if (results[i].status == CommandResult::Status::Rejected)
                     rememberRejection(results[i]);
             }
             results[i].commandId = meta.id;
         }
         if (open && !m_model->commit(&error)) {
-            appended.clear();
             for (CommandResult& result : results) {
                 if (result.accepted() && !result.duplicate)
                     result = CommandResult::failed(
@@ -240,7 +238,7 @@ public:
             std::lock_guard lock(m_mutex);
             m_pending -= int(group.size());
         }
-        if (!appended.isEmpty())
+        if (m_model->headPosition() != headBefore)
             Q_EMIT m_bus->committed(m_model->headPosition());
         for (size_t i = 0; i < group.size(); ++i) {
             results[i].submittedNs = group[i].submittedNs;

@@ -1,5 +1,7 @@
 #include "commands/commandresult.h"
 
+#include "events/jsonwriter.h"
+
 namespace cqrs {
 
 CommandResult CommandResult::rejected(QString reason, QString field)
@@ -27,18 +29,39 @@ CommandResult CommandResult::acceptedFor(qint64 entityId)
     return result;
 }
 
+namespace {
+QString statusText(CommandResult::Status status)
+{
+    return status == CommandResult::Status::Accepted   ? QStringLiteral("accepted")
+           : status == CommandResult::Status::Rejected ? QStringLiteral("rejected")
+                                                       : QStringLiteral("failed");
+}
+} // namespace
+
 QJsonObject CommandResult::toJson() const
 {
-    const QString statusName = status == Status::Accepted   ? QStringLiteral("accepted")
-                               : status == Status::Rejected ? QStringLiteral("rejected")
-                                                            : QStringLiteral("failed");
-    return QJsonObject{{QStringLiteral("status"), statusName},
+    return QJsonObject{{QStringLiteral("status"), statusText(status)},
                        {QStringLiteral("commandId"), commandId.toString(QUuid::WithoutBraces)},
                        {QStringLiteral("reason"), reason},
                        {QStringLiteral("field"), field},
                        {QStringLiteral("entityId"), entityId},
                        {QStringLiteral("firstPosition"), firstPosition},
                        {QStringLiteral("lastPosition"), lastPosition}};
+}
+
+void CommandResult::appendJson(QByteArray* out) const
+{
+    // The keys in QJsonObject's (sorted) order.
+    JsonWriter json(out);
+    json.beginObject();
+    json.key("commandId").valueUtf8(commandId.toByteArray(QUuid::WithoutBraces));
+    json.key("entityId").value(entityId);
+    json.key("field").value(field);
+    json.key("firstPosition").value(firstPosition);
+    json.key("lastPosition").value(lastPosition);
+    json.key("reason").value(reason);
+    json.key("status").value(statusText(status));
+    json.endObject();
 }
 
 CommandResult CommandResult::fromJson(const QJsonObject& object)

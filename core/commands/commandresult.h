@@ -45,6 +45,10 @@ struct CommandResult
 
     /// The stored form used for idempotent replies (timestamps are not kept).
     QJsonObject toJson() const;
+    /// The same stored form as compact UTF-8 JSON, appended to *out: the very
+    /// bytes QJsonDocument(toJson()).toJson(Compact) gives, without building
+    /// the object (the write path stores one per accepted command).
+    void appendJson(QByteArray* out) const;
     static CommandResult fromJson(const QJsonObject& object);
 };
 

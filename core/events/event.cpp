@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+#include <string>
+
 namespace cqrs {
 
 namespace {
@@ -25,9 +27,11 @@ constexpr TypeName typeNames[] = {
 
 QString eventTypeName(EventType type)
 {
+    // The names are static: no copy (the write path binds one per event).
     for (const TypeName& entry : typeNames) {
         if (entry.type == type)
-            return QString::fromUtf16(entry.name);
+            return QString::fromRawData(reinterpret_cast<const QChar*>(entry.name),
+                                        std::char_traits<char16_t>::length(entry.name));
     }
     return {};
 }

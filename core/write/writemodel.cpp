@@ -1,25 +1,75 @@
 #include "write/writemodel.h"
 
+#include "events/jsonwriter.h"
 #include "util/money.h"
 #include "util/monotonicclock.h"
 #include "util/sqlconnection.h"
+#include "write/sqlitestatement.h"
 #include "write/writeschema.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QThread>
+#include <QVarLengthArray>
 
 namespace cqrs {
 
 struct WriteModel::Outcome
 {
+    /// Filled only when someone needs the events as values (the caller of
+    /// handle() or the inline hook); the store always gets them.
+    bool keepEvents = false;
     EventList events;
+    qint64 firstPosition = 0;
+    qint64 lastPosition = 0;
+    qint64 eventCount = 0;
     qint64 nowMs = 0;
     qint64 nowNs = 0;
+};
+
+struct WriteModel::HotStatements
+{
+    explicit HotStatements(sqlite3* handle)
+        : db(handle)
+    {
+    }
+
+    sqlite3* db;
+    SqliteStatement seen{db, "SELECT result FROM processed_commands WHERE command_id = ?"};
+    SqliteStatement savepoint{db, "SAVEPOINT command"};
+    SqliteStatement release{db, "RELEASE command"};
+    SqliteStatement rollbackTo{db, "ROLLBACK TO command"};
+    SqliteStatement commit{db, "COMMIT"};
+    SqliteStatement rollback{db, "ROLLBACK"};
+    SqliteStatement insertEvent{
+        db, "INSERT INTO events (position, type, aggregate_id, payload, committed_at_ms, "
+            "committed_mono_ns, command_id, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
+    SqliteStatement remember{db, "INSERT INTO processed_commands (command_id, kind, result, "
+                                 "processed_at_ms) VALUES (?, ?, ?, ?)"};
+    // PlaceOrder
+    SqliteStatement customerName{db, "SELECT name FROM customers WHERE id = ?"};
+    SqliteStatement product{db, "SELECT sku, name, category, price_cents, stock, discontinued "
+                                "FROM products WHERE id = ?"};
+    SqliteStatement insertOrder{db, "INSERT INTO orders (customer_id, status, placed_at_ms, "
+                                    "total_cents) VALUES (?, 'placed', ?, ?)"};
+    SqliteStatement insertLine{db, "INSERT INTO order_lines (order_id, line_no, product_id, "
+                                   "quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?)"};
+    SqliteStatement takeStock{db, "UPDATE products SET stock = stock - ? WHERE id = ?"};
+
+    /// The first statement that did not prepare, or nullptr.
+    const SqliteStatement* invalid() const
+    {
+        for (const SqliteStatement* statement :
+             {&seen, &savepoint, &release, &rollbackTo, &commit, &rollback, &insertEvent, &remember,
+              &customerName, &product, &insertOrder, &insertLine, &takeStock}) {
+            if (!statement->isValid())
+                return statement;
+        }
+        return nullptr;
+    }
 };
 
 struct WriteModel::Product
@@ -38,10 +88,36 @@ namespace {
 
 const QString internalFailure = QStringLiteral("The write store failed: %1. Nothing was changed.");
 
-QString jsonText(const QJsonObject& object)
+/// A command id as QUuid::toString(QUuid::WithoutBraces) writes it, on the
+/// stack (it is bound twice per command).
+class CommandIdText
 {
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
+public:
+    explicit CommandIdText(const QUuid& id)
+    {
+        static constexpr char digits[] = "0123456789abcdef";
+        char* out = m_text;
+        const auto hex = [&out](quint64 value, int nibbles) {
+            for (int shift = 4 * (nibbles - 1); shift >= 0; shift -= 4)
+                *out++ = digits[(value >> shift) & 0xf];
+        };
+        hex(id.data1, 8);
+        *out++ = '-';
+        hex(id.data2, 4);
+        *out++ = '-';
+        hex(id.data3, 4);
+        *out++ = '-';
+        hex(id.data4[0], 2);
+        hex(id.data4[1], 2);
+        *out++ = '-';
+        for (int i = 2; i < 8; ++i)
+            hex(id.data4[i], 2);
+    }
+    QByteArrayView view() const { return QByteArrayView(m_text, sizeof m_text); }
+
+private:
+    char m_text[36];
+};
 
 // A null QString binds as SQL NULL, which the NOT NULL text columns refuse;
 // optional text (a customer's e-mail or city) is stored as '' instead.
@@ -83,6 +159,7 @@ WriteModel::WriteModel(QString path, JournalMode journal)
 WriteModel::~WriteModel()
 {
     m_inlineHook = {};     // it may hold statements on this connection
+    m_hot.reset();
     m_statements.clear(); // queries go before their connection
     m_failedStatement.reset();
     m_connection.reset();
@@ -102,6 +179,19 @@ bool WriteModel::open(QString* error)
         return false;
     if (!WriteSchema::migrate(m_connection->db(), m_path, error))
         return false;
+    sqlite3* handle = SqliteStatement::handleOf(m_connection->db());
+    if (!handle) {
+        *error = QStringLiteral("Qt's SQLite driver gave no sqlite3 handle for %1.").arg(m_path);
+        return false;
+    }
+    // Same 10 s as the connection's QSQLITE_BUSY_TIMEOUT, in finer steps.
+    SqliteStatement::setFineBusyWait(handle, 10'000);
+    m_hot = std::make_unique<HotStatements>(handle);
+    if (const SqliteStatement* invalid = m_hot->invalid()) {
+        *error = QStringLiteral("Cannot prepare a statement on %1: %2").arg(m_path, invalid->error());
+        m_hot.reset();
+        return false;
+    }
     return loadCounters(error);
 }
 
@@ -153,19 +243,6 @@ bool WriteModel::run(QSqlQuery& query, QString* error)
     return false;
 }
 
-bool WriteModel::exec(const QString& sql, QString* error)
-{
-    QSqlQuery& query = prepared(sql);
-    if (query.exec()) {
-        query.finish();
-        return true;
-    }
-    if (error)
-        *error = QStringLiteral("SQL failed (%1): %2").arg(sql, query.lastError().text());
-    query.finish();
-    return false;
-}
-
 bool WriteModel::begin(QString* error)
 {
     m_tentativeHead = m_committedHead;
@@ -177,12 +254,12 @@ bool WriteModel::begin(QString* error)
     // read.db is attached and detached at runtime (synchronous update). A
     // stale one left read.db to be locked lazily, mid-transaction, where a
     // projector's commit made the upgrade fail with "database is locked".
-    return execSql(db(), QStringLiteral("BEGIN IMMEDIATE"), error);
+    return SqliteStatement(m_hot->db, "BEGIN IMMEDIATE").exec(error);
 }
 
 bool WriteModel::commit(QString* error)
 {
-    if (!exec(QStringLiteral("COMMIT"), error)) {
+    if (!m_hot->commit.exec(error)) {
         rollback();
         return false;
     }
@@ -194,7 +271,7 @@ bool WriteModel::commit(QString* error)
 
 void WriteModel::rollback()
 {
-    exec(QStringLiteral("ROLLBACK"), nullptr);
+    m_hot->rollback.exec(nullptr);
     m_tentativeHead = m_committedHead;
     m_tentativeCounters = m_counters;
 }
@@ -202,31 +279,36 @@ void WriteModel::rollback()
 CommandResult WriteModel::handle(const Command& command, EventList* appended)
 {
     const CommandMeta& meta = metaOf(command);
-    const QString commandId = meta.id.toString(QUuid::WithoutBraces);
+    const CommandIdText commandId(meta.id);
     QString error;
 
     // Idempotency: a command id seen before gets its first answer again.
-    QSqlQuery& seen = prepared(QStringLiteral("SELECT result FROM processed_commands WHERE command_id = ?"));
-    seen.addBindValue(commandId);
-    if (!run(seen, &error)) {
+    SqliteStatement& seen = m_hot->seen;
+    seen.bindText(1, commandId.view());
+    switch (seen.step()) {
+    case SqliteStatement::Step::Error:
+        error = seen.error();
+        seen.reset();
         return CommandResult::failed(internalFailure.arg(error));
-    }
-    if (seen.next()) {
-        CommandResult previous =
-            CommandResult::fromJson(QJsonDocument::fromJson(seen.value(0).toByteArray()).object());
-        seen.finish();
+    case SqliteStatement::Step::Row: {
+        CommandResult previous = CommandResult::fromJson(
+            QJsonDocument::fromJson(seen.text(0).toByteArray()).object());
+        seen.reset();
         previous.duplicate = true;
         return previous;
     }
-    seen.finish();
-
-    if (!exec(QStringLiteral("SAVEPOINT command"), &error)) {
-        return CommandResult::failed(internalFailure.arg(error));
+    case SqliteStatement::Step::Done:
+        seen.reset();
+        break;
     }
+
+    if (!m_hot->savepoint.exec(&error))
+        return CommandResult::failed(internalFailure.arg(error));
     const qint64 headBefore = m_tentativeHead;
     const WriteCounters countersBefore = m_tentativeCounters;
 
     Outcome outcome;
+    outcome.keepEvents = appended || m_inlineHook;
     outcome.nowMs = wallNowMs();
     outcome.nowNs = monotonicNowNs();
     CommandResult result = std::visit([&](const auto& c) { return apply(c, outcome); }, command);
@@ -245,30 +327,31 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
         result.commandId = meta.id;
     }
     if (result.accepted()) {
-        result.firstPosition = outcome.events.isEmpty() ? 0 : outcome.events.first().position;
-        result.lastPosition = outcome.events.isEmpty() ? 0 : outcome.events.last().position;
-        QSqlQuery& remember = prepared(QStringLiteral(
-            "INSERT INTO processed_commands (command_id, kind, result, processed_at_ms) "
-            "VALUES (?, ?, ?, ?)"));
-        remember.addBindValue(commandId);
-        remember.addBindValue(commandName(command));
-        remember.addBindValue(jsonText(result.toJson()));
-        remember.addBindValue(outcome.nowMs);
-        if (!run(remember, &error)) {
+        result.firstPosition = outcome.firstPosition;
+        result.lastPosition = outcome.lastPosition;
+        m_answer.resize(0);
+        result.appendJson(&m_answer);
+        SqliteStatement& remember = m_hot->remember;
+        remember.bindText(1, commandId.view())
+            .bindText(2, utf8Name(commandName(command)))
+            .bindText(3, QByteArrayView(m_answer))
+            .bind(4, outcome.nowMs);
+        if (!remember.exec(&error)) {
             result = CommandResult::failed(internalFailure.arg(error));
             result.commandId = meta.id;
         }
     }
 
     if (result.accepted()) {
-        exec(QStringLiteral("RELEASE command"), nullptr);
-        m_tentativeCounters.eventsAppended += outcome.events.size();
+        m_hot->release.exec(nullptr);
+        m_tentativeCounters.eventsAppended += outcome.eventCount;
         ++m_tentativeCounters.commandsAccepted;
-        appended->append(outcome.events);
+        if (appended)
+            appended->append(outcome.events);
     } else {
         // Undo everything this command wrote: state, events, idempotency row.
-        exec(QStringLiteral("ROLLBACK TO command"), nullptr);
-        exec(QStringLiteral("RELEASE command"), nullptr);
+        m_hot->rollbackTo.exec(nullptr);
+        m_hot->release.exec(nullptr);
         m_tentativeHead = headBefore;
         m_tentativeCounters = countersBefore;
         if (result.status == CommandResult::Status::Rejected)
@@ -279,34 +362,49 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
     return result;
 }
 
-bool WriteModel::appendEvent(EventType type, qint64 aggregateId, const QJsonObject& payload,
-                             const CommandMeta& meta, Outcome& outcome, QString* error)
+bool WriteModel::appendEvent(EventType type, qint64 aggregateId, const CommandMeta& meta,
+                             Outcome& outcome, QString* error)
 {
-    Event event;
-    event.position = m_tentativeHead + 1;
-    event.type = type;
-    event.aggregateId = aggregateId;
-    event.payload = payload;
-    event.committedAtMs = outcome.nowMs;
-    event.committedMonoNs = outcome.nowNs;
-    event.commandId = meta.id;
-    event.origin = meta.origin;
-    QSqlQuery& insert = prepared(QStringLiteral(
-        "INSERT INTO events (position, type, aggregate_id, payload, committed_at_ms, "
-        "committed_mono_ns, command_id, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    insert.addBindValue(event.position);
-    insert.addBindValue(eventTypeName(type));
-    insert.addBindValue(aggregateId);
-    insert.addBindValue(jsonText(payload));
-    insert.addBindValue(event.committedAtMs);
-    insert.addBindValue(event.committedMonoNs);
-    insert.addBindValue(meta.id.toString(QUuid::WithoutBraces));
-    insert.addBindValue(originName(meta.origin));
-    if (!run(insert, error))
+    const qint64 position = m_tentativeHead + 1;
+    const CommandIdText commandId(meta.id);
+    SqliteStatement& insert = m_hot->insertEvent;
+    insert.bind(1, position)
+        .bindText(2, utf8Name(eventTypeName(type)))
+        .bind(3, aggregateId)
+        .bindText(4, QByteArrayView(m_payload))
+        .bind(5, outcome.nowMs)
+        .bind(6, outcome.nowNs)
+        .bindText(7, commandId.view())
+        .bindText(8, utf8Name(originName(meta.origin)));
+    if (!insert.exec(error))
         return false;
-    m_tentativeHead = event.position;
-    outcome.events.append(std::move(event));
+    m_tentativeHead = position;
+    if (outcome.firstPosition == 0)
+        outcome.firstPosition = position;
+    outcome.lastPosition = position;
+    ++outcome.eventCount;
+    if (outcome.keepEvents) {
+        Event event;
+        event.position = position;
+        event.type = type;
+        event.aggregateId = aggregateId;
+        event.payload = QJsonDocument::fromJson(m_payload).object();
+        event.committedAtMs = outcome.nowMs;
+        event.committedMonoNs = outcome.nowNs;
+        event.commandId = meta.id;
+        event.origin = meta.origin;
+        outcome.events.append(std::move(event));
+    }
     return true;
+}
+
+QByteArrayView WriteModel::utf8Name(const QString& name)
+{
+    auto known = m_utf8Names.constFind(name);
+    if (known == m_utf8Names.cend())
+        known = m_utf8Names.insert(name, name.toUtf8());
+    // The bytes live on the heap: a rehash moves the QByteArray, not them.
+    return *known;
 }
 
 std::optional<WriteModel::Product> WriteModel::loadProduct(qint64 id, QString* error)
@@ -373,13 +471,16 @@ CommandResult WriteModel::apply(const RegisterCustomer& command, Outcome& outcom
     if (!run(insert, &error))
         return CommandResult::failed(internalFailure.arg(error));
     const qint64 id = insert.lastInsertId().toLongLong();
-    if (!appendEvent(EventType::CustomerRegistered, id,
-                     {{QStringLiteral("customerId"), id},
-                      {QStringLiteral("name"), name},
-                      {QStringLiteral("email"), email},
-                      {QStringLiteral("city"), city},
-                      {QStringLiteral("registeredAtMs"), outcome.nowMs}},
-                     command.meta, outcome, &error))
+    m_payload.resize(0);
+    JsonWriter(&m_payload)
+        .beginObject()
+        .key("city").value(city)
+        .key("customerId").value(id)
+        .key("email").value(email)
+        .key("name").value(name)
+        .key("registeredAtMs").value(outcome.nowMs)
+        .endObject();
+    if (!appendEvent(EventType::CustomerRegistered, id, command.meta, outcome, &error))
         return CommandResult::failed(internalFailure.arg(error));
     ++m_tentativeCounters.customers;
     return CommandResult::acceptedFor(id);
@@ -440,15 +541,18 @@ CommandResult WriteModel::apply(const AddProduct& command, Outcome& outcome)
     if (!run(insert, &error))
         return CommandResult::failed(internalFailure.arg(error));
     const qint64 id = insert.lastInsertId().toLongLong();
-    if (!appendEvent(EventType::ProductAdded, id,
-                     {{QStringLiteral("productId"), id},
-                      {QStringLiteral("sku"), sku},
-                      {QStringLiteral("name"), name},
-                      {QStringLiteral("category"), category},
-                      {QStringLiteral("priceCents"), command.priceCents},
-                      {QStringLiteral("stock"), command.stock},
-                      {QStringLiteral("version"), 1}},
-                     command.meta, outcome, &error))
+    m_payload.resize(0);
+    JsonWriter(&m_payload)
+        .beginObject()
+        .key("category").value(category)
+        .key("name").value(name)
+        .key("priceCents").value(command.priceCents)
+        .key("productId").value(id)
+        .key("sku").value(sku)
+        .key("stock").value(command.stock)
+        .key("version").value(1)
+        .endObject();
+    if (!appendEvent(EventType::ProductAdded, id, command.meta, outcome, &error))
         return CommandResult::failed(internalFailure.arg(error));
     ++m_tentativeCounters.products;
     return CommandResult::acceptedFor(id);
@@ -458,23 +562,36 @@ CommandResult WriteModel::apply(const AddProduct& command, Outcome& outcome)
 
 CommandResult WriteModel::apply(const PlaceOrder& command, Outcome& outcome)
 {
+    // The hottest command, so it runs on the C API statements alone and
+    // writes its event payload while it checks the lines: names go from
+    // SQLite's UTF-8 straight into the JSON, without a QString in between.
     QString error;
     if (command.customerId <= 0)
         return CommandResult::rejected(QStringLiteral("Choose a customer for the order."),
                                        QStringLiteral("customer"));
-    QSqlQuery& customer = prepared(QStringLiteral("SELECT name FROM customers WHERE id = ?"));
-    customer.addBindValue(command.customerId);
-    if (!run(customer, &error))
-        return CommandResult::failed(internalFailure.arg(error));
-    if (!customer.next()) {
-        customer.finish();
-        return CommandResult::rejected(
-            QStringLiteral("There is no customer #%1.").arg(command.customerId),
-            QStringLiteral("customer"));
-    }
-    const QString customerName = customer.value(0).toString();
-    customer.finish();
 
+    // Keys in QJsonObject's (sorted) order; see JsonWriter.
+    m_payload.resize(0);
+    JsonWriter json(&m_payload);
+    json.beginObject().key("customerId").value(command.customerId);
+    {
+        SqliteStatement& customer = m_hot->customerName;
+        customer.bind(1, command.customerId);
+        const SqliteStatement::Step step = customer.step();
+        if (step == SqliteStatement::Step::Error) {
+            error = customer.error();
+            customer.reset();
+            return CommandResult::failed(internalFailure.arg(error));
+        }
+        if (step == SqliteStatement::Step::Done) {
+            customer.reset();
+            return CommandResult::rejected(
+                QStringLiteral("There is no customer #%1.").arg(command.customerId),
+                QStringLiteral("customer"));
+        }
+        json.key("customerName").valueUtf8(customer.text(0));
+        customer.reset();
+    }
     if (command.lines.isEmpty())
         return CommandResult::rejected(QStringLiteral("An order needs at least one line."),
                                        QStringLiteral("lines"));
@@ -485,103 +602,115 @@ CommandResult WriteModel::apply(const PlaceOrder& command, Outcome& outcome)
                 .arg(command.lines.size()),
             QStringLiteral("lines"));
 
-    QList<Product> products;
-    QHash<qint64, int> requested; // product id -> total quantity over all lines
+    struct LinePrice
+    {
+        qint64 productId;
+        qint64 unitPriceCents;
+    };
+    QVarLengthArray<LinePrice, Limits::maxLinesPerOrder> prices;
     qint64 totalCents = 0;
+    json.key("lines").beginArray();
+    SqliteStatement& product = m_hot->product;
     for (qsizetype i = 0; i < command.lines.size(); ++i) {
         const OrderLineRequest& line = command.lines.at(i);
-        const std::optional<Product> product = loadProduct(line.productId, &error);
-        if (!error.isEmpty())
-            return CommandResult::failed(internalFailure.arg(error));
-        if (!product)
+        product.bind(1, line.productId);
+        const SqliteStatement::Step step = product.step();
+        if (step != SqliteStatement::Step::Row) {
+            if (step == SqliteStatement::Step::Error) {
+                error = product.error();
+                product.reset();
+                return CommandResult::failed(internalFailure.arg(error));
+            }
+            product.reset();
             return CommandResult::rejected(
                 QStringLiteral("There is no product #%1.").arg(line.productId),
                 lineField(i, "product"));
+        }
+        // Columns: sku, name, category, price_cents, stock, discontinued.
+        const qint64 priceCents = product.int64(3);
+        const qint64 stock = product.int64(4);
+        const auto rejected = [&](const QString& reason, const char* part) {
+            product.reset();
+            return CommandResult::rejected(reason, lineField(i, part));
+        };
+        const auto name = [&product] { return QString::fromUtf8(product.text(1)); };
         if (line.quantity <= 0)
-            return CommandResult::rejected(
-                QStringLiteral("The quantity of %1 must be at least 1.").arg(product->name),
-                lineField(i, "quantity"));
+            return rejected(QStringLiteral("The quantity of %1 must be at least 1.").arg(name()),
+                            "quantity");
         if (line.quantity > Limits::maxQuantityPerLine)
-            return CommandResult::rejected(
-                QStringLiteral("At most %1 × %2 per line; this line asks for %3.")
-                    .arg(Limits::maxQuantityPerLine)
-                    .arg(product->name)
-                    .arg(line.quantity),
-                lineField(i, "quantity"));
-        if (product->discontinued)
-            return CommandResult::rejected(
-                QStringLiteral("%1 is discontinued and can no longer be ordered.").arg(product->name),
-                lineField(i, "product"));
-        if (line.shownUnitPriceCents && *line.shownUnitPriceCents != product->priceCents) {
-            CommandResult stale = CommandResult::rejected(
-                QStringLiteral("The price of %1 changed from %2 to %3.")
-                    .arg(product->name, formatCents(*line.shownUnitPriceCents),
-                         formatCents(product->priceCents)),
-                lineField(i, "price"));
-            stale.currentPriceCents = product->priceCents;
+            return rejected(QStringLiteral("At most %1 × %2 per line; this line asks for %3.")
+                                .arg(Limits::maxQuantityPerLine)
+                                .arg(name())
+                                .arg(line.quantity),
+                            "quantity");
+        if (product.int64(5) != 0)
+            return rejected(
+                QStringLiteral("%1 is discontinued and can no longer be ordered.").arg(name()),
+                "product");
+        if (line.shownUnitPriceCents && *line.shownUnitPriceCents != priceCents) {
+            CommandResult stale =
+                rejected(QStringLiteral("The price of %1 changed from %2 to %3.")
+                             .arg(name(), formatCents(*line.shownUnitPriceCents),
+                                  formatCents(priceCents)),
+                         "price");
+            stale.currentPriceCents = priceCents;
             return stale;
         }
-        const int wanted = requested.value(product->id) + line.quantity;
-        if (wanted > product->stock) {
-            const QString reason = product->stock == 0
-                                       ? QStringLiteral("%1 is out of stock.").arg(product->name)
-                                       : QStringLiteral("Not enough stock: only %1 %2 left.")
-                                             .arg(product->stock)
-                                             .arg(product->name);
-            return CommandResult::rejected(reason, lineField(i, "quantity"));
+        // Several lines may name the same product: they share its stock.
+        qint64 wanted = line.quantity;
+        for (qsizetype j = 0; j < i; ++j) {
+            if (command.lines.at(j).productId == line.productId)
+                wanted += command.lines.at(j).quantity;
         }
-        requested.insert(product->id, wanted);
-        totalCents += product->priceCents * line.quantity;
-        products.append(*product);
+        if (wanted > stock) {
+            const QString reason = stock == 0
+                                       ? QStringLiteral("%1 is out of stock.").arg(name())
+                                       : QStringLiteral("Not enough stock: only %1 %2 left.")
+                                             .arg(stock)
+                                             .arg(name());
+            return rejected(reason, "quantity");
+        }
+        json.beginObject()
+            .key("category").valueUtf8(product.text(2))
+            .key("name").valueUtf8(product.text(1))
+            .key("productId").value(line.productId)
+            .key("quantity").value(line.quantity)
+            .key("sku").valueUtf8(product.text(0))
+            .key("stockAfter").value(stock - wanted)
+            .key("unitPriceCents").value(priceCents)
+            .endObject();
+        product.reset();
+        prices.append({line.productId, priceCents});
+        totalCents += priceCents * line.quantity;
     }
+    json.endArray();
 
-    QSqlQuery& insertOrder = prepared(QStringLiteral(
-        "INSERT INTO orders (customer_id, status, placed_at_ms, total_cents) "
-        "VALUES (?, 'placed', ?, ?)"));
-    insertOrder.addBindValue(command.customerId);
-    insertOrder.addBindValue(outcome.nowMs);
-    insertOrder.addBindValue(totalCents);
-    if (!run(insertOrder, &error))
+    SqliteStatement& insertOrder = m_hot->insertOrder;
+    insertOrder.bind(1, command.customerId).bind(2, outcome.nowMs).bind(3, totalCents);
+    if (!insertOrder.exec(&error))
         return CommandResult::failed(internalFailure.arg(error));
-    const qint64 orderId = insertOrder.lastInsertId().toLongLong();
+    const qint64 orderId = insertOrder.lastInsertRowId();
 
-    QJsonArray lines;
-    QHash<qint64, int> stockLeft;
     for (qsizetype i = 0; i < command.lines.size(); ++i) {
         const OrderLineRequest& line = command.lines.at(i);
-        const Product& product = products.at(i);
-        QSqlQuery& insertLine = prepared(QStringLiteral(
-            "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) "
-            "VALUES (?, ?, ?, ?, ?)"));
-        insertLine.addBindValue(orderId);
-        insertLine.addBindValue(i + 1);
-        insertLine.addBindValue(product.id);
-        insertLine.addBindValue(line.quantity);
-        insertLine.addBindValue(product.priceCents);
-        QSqlQuery& takeStock =
-            prepared(QStringLiteral("UPDATE products SET stock = stock - ? WHERE id = ?"));
-        takeStock.addBindValue(line.quantity);
-        takeStock.addBindValue(product.id);
-        if (!run(insertLine, &error) || !run(takeStock, &error))
+        SqliteStatement& insertLine = m_hot->insertLine;
+        insertLine.bind(1, orderId)
+            .bind(2, i + 1)
+            .bind(3, line.productId)
+            .bind(4, line.quantity)
+            .bind(5, prices.at(i).unitPriceCents);
+        SqliteStatement& takeStock = m_hot->takeStock;
+        takeStock.bind(1, line.quantity).bind(2, line.productId);
+        if (!insertLine.exec(&error) || !takeStock.exec(&error)) {
+            takeStock.reset();
             return CommandResult::failed(internalFailure.arg(error));
-        const int after = stockLeft.value(product.id, product.stock) - line.quantity;
-        stockLeft.insert(product.id, after);
-        lines.append(QJsonObject{{QStringLiteral("productId"), product.id},
-                                 {QStringLiteral("sku"), product.sku},
-                                 {QStringLiteral("name"), product.name},
-                                 {QStringLiteral("category"), product.category},
-                                 {QStringLiteral("quantity"), line.quantity},
-                                 {QStringLiteral("unitPriceCents"), product.priceCents},
-                                 {QStringLiteral("stockAfter"), after}});
+        }
     }
-    if (!appendEvent(EventType::OrderPlaced, orderId,
-                     {{QStringLiteral("orderId"), orderId},
-                      {QStringLiteral("customerId"), command.customerId},
-                      {QStringLiteral("customerName"), customerName},
-                      {QStringLiteral("placedAtMs"), outcome.nowMs},
-                      {QStringLiteral("totalCents"), totalCents},
-                      {QStringLiteral("lines"), lines}},
-                     command.meta, outcome, &error))
+    json.key("orderId").value(orderId)
+        .key("placedAtMs").value(outcome.nowMs)
+        .key("totalCents").value(totalCents)
+        .endObject();
+    if (!appendEvent(EventType::OrderPlaced, orderId, command.meta, outcome, &error))
         return CommandResult::failed(internalFailure.arg(error));
     ++m_tentativeCounters.orders;
     return CommandResult::acceptedFor(orderId);
@@ -645,7 +774,13 @@ CommandResult WriteModel::apply(const CancelOrder& command, Outcome& outcome)
     update.addBindValue(command.orderId);
     if (!run(update, &error))
         return CommandResult::failed(internalFailure.arg(error));
-    QJsonArray lineArray;
+    m_payload.resize(0);
+    JsonWriter json(&m_payload);
+    json.beginObject()
+        .key("cancelledAtMs").value(outcome.nowMs)
+        .key("customerId").value(customerId)
+        .key("customerName").value(customerName)
+        .key("lines").beginArray();
     QHash<qint64, int> stockNow;
     for (const Line& line : lines) {
         QSqlQuery& giveBack =
@@ -656,21 +791,20 @@ CommandResult WriteModel::apply(const CancelOrder& command, Outcome& outcome)
             return CommandResult::failed(internalFailure.arg(error));
         const int after = stockNow.value(line.productId, line.stock) + line.quantity;
         stockNow.insert(line.productId, after);
-        lineArray.append(QJsonObject{{QStringLiteral("productId"), line.productId},
-                                     {QStringLiteral("name"), line.name},
-                                     {QStringLiteral("quantity"), line.quantity},
-                                     {QStringLiteral("unitPriceCents"), line.unitPriceCents},
-                                     {QStringLiteral("stockAfter"), after}});
+        json.beginObject()
+            .key("name").value(line.name)
+            .key("productId").value(line.productId)
+            .key("quantity").value(line.quantity)
+            .key("stockAfter").value(after)
+            .key("unitPriceCents").value(line.unitPriceCents)
+            .endObject();
     }
-    if (!appendEvent(EventType::OrderCancelled, command.orderId,
-                     {{QStringLiteral("orderId"), command.orderId},
-                      {QStringLiteral("customerId"), customerId},
-                      {QStringLiteral("customerName"), customerName},
-                      {QStringLiteral("totalCents"), totalCents},
-                      {QStringLiteral("reason"), command.reason.simplified()},
-                      {QStringLiteral("cancelledAtMs"), outcome.nowMs},
-                      {QStringLiteral("lines"), lineArray}},
-                     command.meta, outcome, &error))
+    json.endArray()
+        .key("orderId").value(command.orderId)
+        .key("reason").value(command.reason.simplified())
+        .key("totalCents").value(totalCents)
+        .endObject();
+    if (!appendEvent(EventType::OrderCancelled, command.orderId, command.meta, outcome, &error))
         return CommandResult::failed(internalFailure.arg(error));
     ++m_tentativeCounters.ordersCancelled;
     return CommandResult::acceptedFor(command.orderId);
@@ -722,14 +856,17 @@ CommandResult WriteModel::apply(const ChangeProductPrice& command, Outcome& outc
     update.addBindValue(product->id);
     if (!run(update, &error))
         return CommandResult::failed(internalFailure.arg(error));
-    if (!appendEvent(EventType::ProductPriceChanged, product->id,
-                     {{QStringLiteral("productId"), product->id},
-                      {QStringLiteral("name"), product->name},
-                      {QStringLiteral("oldPriceCents"), product->priceCents},
-                      {QStringLiteral("newPriceCents"), command.newPriceCents},
-                      {QStringLiteral("reason"), reason},
-                      {QStringLiteral("version"), product->version + 1}},
-                     command.meta, outcome, &error))
+    m_payload.resize(0);
+    JsonWriter(&m_payload)
+        .beginObject()
+        .key("name").value(product->name)
+        .key("newPriceCents").value(command.newPriceCents)
+        .key("oldPriceCents").value(product->priceCents)
+        .key("productId").value(product->id)
+        .key("reason").value(reason)
+        .key("version").value(product->version + 1)
+        .endObject();
+    if (!appendEvent(EventType::ProductPriceChanged, product->id, command.meta, outcome, &error))
         return CommandResult::failed(internalFailure.arg(error));
     return CommandResult::acceptedFor(product->id);
 }
@@ -764,13 +901,16 @@ CommandResult WriteModel::apply(const RestockProduct& command, Outcome& outcome)
     update.addBindValue(product->id);
     if (!run(update, &error))
         return CommandResult::failed(internalFailure.arg(error));
-    if (!appendEvent(EventType::ProductRestocked, product->id,
-                     {{QStringLiteral("productId"), product->id},
-                      {QStringLiteral("name"), product->name},
-                      {QStringLiteral("quantity"), command.quantity},
-                      {QStringLiteral("stockAfter"), product->stock + command.quantity},
-                      {QStringLiteral("version"), product->version + 1}},
-                     command.meta, outcome, &error))
+    m_payload.resize(0);
+    JsonWriter(&m_payload)
+        .beginObject()
+        .key("name").value(product->name)
+        .key("productId").value(product->id)
+        .key("quantity").value(command.quantity)
+        .key("stockAfter").value(product->stock + command.quantity)
+        .key("version").value(product->version + 1)
+        .endObject();
+    if (!appendEvent(EventType::ProductRestocked, product->id, command.meta, outcome, &error))
         return CommandResult::failed(internalFailure.arg(error));
     return CommandResult::acceptedFor(product->id);
 }
@@ -796,11 +936,14 @@ CommandResult WriteModel::apply(const DiscontinueProduct& command, Outcome& outc
     update.addBindValue(product->id);
     if (!run(update, &error))
         return CommandResult::failed(internalFailure.arg(error));
-    if (!appendEvent(EventType::ProductDiscontinued, product->id,
-                     {{QStringLiteral("productId"), product->id},
-                      {QStringLiteral("name"), product->name},
-                      {QStringLiteral("version"), product->version + 1}},
-                     command.meta, outcome, &error))
+    m_payload.resize(0);
+    JsonWriter(&m_payload)
+        .beginObject()
+        .key("name").value(product->name)
+        .key("productId").value(product->id)
+        .key("version").value(product->version + 1)
+        .endObject();
+    if (!appendEvent(EventType::ProductDiscontinued, product->id, command.meta, outcome, &error))
         return CommandResult::failed(internalFailure.arg(error));
     return CommandResult::acceptedFor(product->id);
 }

@@ -6,6 +6,7 @@
 #include "util/sqlconnection.h"
 #include "write/catalogsnapshot.h"
 
+#include <QByteArray>
 #include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -47,9 +48,11 @@ public:
     bool commit(QString* error);
     void rollback();
 
-    /// Applies one command in a savepoint of the open transaction. Accepted
-    /// events are appended to *appended.
-    CommandResult handle(const Command& command, EventList* appended);
+    /// Applies one command in a savepoint of the open transaction. When
+    /// `appended` is given, the accepted command's events are added to it
+    /// (their payloads parsed back from the stored JSON, so only ask when
+    /// they are needed; result.firstPosition/lastPosition say where they are).
+    CommandResult handle(const Command& command, EventList* appended = nullptr);
 
     /// Last committed position.
     qint64 headPosition() const { return m_committedHead; }
@@ -64,19 +67,21 @@ public:
 private:
     struct Outcome;
     struct Product;
+    struct HotStatements;
 
     QSqlQuery& prepared(const QString& sql);
     bool run(QSqlQuery& query, QString* error);
-    /// Runs a statement without results (SAVEPOINT, COMMIT, ...) from the
-    /// statement cache: preparing it for every command cost a QSqlQuery, a
-    /// connection lookup and an sqlite3_prepare each time.
-    bool exec(const QString& sql, QString* error);
     bool loadCounters(QString* error);
     std::optional<Product> loadProduct(qint64 id, QString* error);
+    /// The UTF-8 of a name bound with every command (event type, origin,
+    /// command kind), converted once: bound as UTF-16, SQLite allocated and
+    /// converted for each.
+    QByteArrayView utf8Name(const QString& name);
     std::optional<CommandResult> rejectStaleVersion(const Product& product,
                                                     std::optional<int> expected) const;
-    bool appendEvent(EventType type, qint64 aggregateId, const QJsonObject& payload,
-                     const CommandMeta& meta, Outcome& outcome, QString* error);
+    /// Appends one event whose payload is the JSON in m_payload.
+    bool appendEvent(EventType type, qint64 aggregateId, const CommandMeta& meta,
+                     Outcome& outcome, QString* error);
 
     CommandResult apply(const RegisterCustomer& command, Outcome& outcome);
     CommandResult apply(const AddProduct& command, Outcome& outcome);
@@ -91,6 +96,13 @@ private:
     // Declared before the statements so it is destroyed after them.
     std::unique_ptr<SqlConnection> m_connection;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    // What every command (and PlaceOrder in full) runs, on the C API.
+    std::unique_ptr<HotStatements> m_hot;
+    // Reused for every event payload and idempotency answer: no allocation
+    // per command once it has grown.
+    QByteArray m_payload;
+    QByteArray m_answer;
+    QHash<QString, QByteArray> m_utf8Names;
     std::shared_ptr<QSqlQuery> m_failedStatement; // the last one that did not prepare
     qint64 m_committedHead = 0;
     qint64 m_tentativeHead = 0;

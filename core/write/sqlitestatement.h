@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QByteArrayView>
+#include <QString>
+#include <QStringView>
+
+struct sqlite3;
+struct sqlite3_stmt;
+class QSqlDatabase;
+
+namespace cqrs {
+
+/// A statement prepared once on the write connection through SQLite's C API,
+/// for the handful of statements every command runs (idempotency check,
+/// savepoints, the order rows, the event, the idempotency row).
+///
+/// The connection stays Qt's: the handle comes from QSqlDriver::handle() of
+/// the QSQLITE connection (Debian's driver links the system libsqlite3, the
+/// one this library links), on the thread that owns it. Binding through
+/// QSqlQuery cost a QVariant per value, a UTF-8 -> UTF-16 -> UTF-8 round trip
+/// per text and several allocations per exec: more CPU per order than SQLite
+/// spent. Everything else keeps using QSqlQuery.
+///
+/// Use: bind (1-based), step() or exec(), and reset() before the next use
+/// (exec() resets by itself). A statement must be destroyed before its
+/// connection is closed.
+class SqliteStatement final
+{
+public:
+    enum class Step { Row, Done, Error };
+
+    /// The sqlite3 handle of an open QSQLITE connection, or nullptr.
+    static sqlite3* handleOf(const QSqlDatabase& db);
+
+    /// Makes a connection that finds the database locked retry every 100 µs
+    /// for the first 2 ms, then every millisecond, for up to `timeoutMs` in
+    /// all. SQLite's own busy handler (what QSQLITE_BUSY_TIMEOUT installs)
+    /// sleeps 1, 2, 5, 10, ... ms: when the WAL checkpointer's RESTART held
+    /// the write lock for 3-4 ms, commits waited 8 ms or more for it. Here
+    /// only because this is the one class that talks to the C API.
+    static void setFineBusyWait(sqlite3* db, int timeoutMs);
+
+    /// Prepares `sql`; on failure isValid() is false and error() says why.
+    SqliteStatement(sqlite3* db, const char* sql);
+    ~SqliteStatement();
+    SqliteStatement(const SqliteStatement&) = delete;
+    SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+    bool isValid() const { return m_stmt != nullptr; }
+
+    SqliteStatement& bind(int index, qint64 value);
+    /// Binds UTF-8 text without copying: the bytes must stay alive and
+    /// unchanged until the statement is reset.
+    SqliteStatement& bindText(int index, QByteArrayView utf8);
+    /// Binds UTF-16 text, copied by SQLite (as QSqlQuery binds a QString).
+    SqliteStatement& bindText(int index, QStringView text);
+
+    Step step();
+    /// Steps to the end and resets; false (with *error set) on failure.
+    bool exec(QString* error);
+    /// Resets and clears the bindings.
+    void reset();
+
+    qint64 int64(int column) const;
+    /// UTF-8 text of a column of the current row; valid until the next step or reset.
+    QByteArrayView text(int column) const;
+
+    /// SQLite's message for the last failure, with the statement.
+    QString error() const;
+    /// Rowid of the last INSERT on this connection.
+    qint64 lastInsertRowId() const;
+
+private:
+    sqlite3* m_db;
+    const char* m_sql;
+    sqlite3_stmt* m_stmt = nullptr;
+    QString m_prepareError;
+};
+
+} // namespace cqrs
