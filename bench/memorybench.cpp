@@ -18,10 +18,27 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <malloc.h>
+#include <sqlite3.h>
+
 namespace cqrs::bench {
 
 namespace {
 constexpr double ratePerS = 1'000;
+
+/// Where the resident memory is: SQLite's own heap (page caches, schema,
+/// statements; Qt's QSQLITE driver uses the same libsqlite3 as this
+/// program) and all the bytes malloc has handed out.
+struct HeapUse
+{
+    double sqliteMb = 0;
+    double mallocMb = 0;
+};
+
+HeapUse heapUse()
+{
+    return {double(sqlite3_memory_used()) / 1048576.0, double(mallinfo2().uordblks) / 1048576.0};
+}
 } // namespace
 
 void benchMemory(const BenchOptions& options, ResultTable& table)
@@ -59,6 +76,7 @@ void benchMemory(const BenchOptions& options, ResultTable& table)
     const QString wal = lab->writeDbPath() + QStringLiteral("-wal");
     const qint64 walStart = fileSize(wal);
     const qint64 startKb = rssKb();
+    const HeapUse heapStart = heapUse();
     const qint64 start = monotonicNowNs();
     QList<double> samplesKb{double(startKb)};
     QList<double> samplesS{0};
@@ -74,6 +92,7 @@ void benchMemory(const BenchOptions& options, ResultTable& table)
     runEventLoopFor(options.memorySeconds);
     sampler.stop();
     const qint64 endKb = rssKb();
+    const HeapUse heapEnd = heapUse();
     samplesKb.append(double(endKb));
     samplesS.append(secondsSince(start));
     const qint64 walEnd = fileSize(wal);
@@ -110,21 +129,30 @@ void benchMemory(const BenchOptions& options, ResultTable& table)
     row.id = QStringLiteral("7");
     row.what = QStringLiteral("RSS over %1 s at 1,000 orders/s offered (%2/s achieved, mixed commands + "
                               "dashboard reads) after %3 s warm-up; peak %4 MB, 2nd-half slope %5 MB/min; "
-                              "write.db-wal %6 → %7 MB")
+                              "write.db-wal %6 → %7 MB; SQLite heap %8 → %9 MB, all malloc'd %10 → %11 MB")
                    .arg(qRound(seconds))
                    .arg(qRound(achieved))
                    .arg(options.memoryWarmupSeconds)
                    .arg(peakKb / 1024, 0, 'f', 1)
                    .arg(slope, 0, 'f', 2)
                    .arg(walStart / 1e6, 0, 'f', 1)
-                   .arg(walEnd / 1e6, 0, 'f', 1);
+                   .arg(walEnd / 1e6, 0, 'f', 1)
+                   .arg(heapStart.sqliteMb, 0, 'f', 1)
+                   .arg(heapEnd.sqliteMb, 0, 'f', 1)
+                   .arg(heapStart.mallocMb, 0, 'f', 1)
+                   .arg(heapEnd.mallocMb, 0, 'f', 1);
     row.figure = QStringLiteral("%1 → %2 MB (%3%4%)")
                      .arg(startKb / 1024.0, 0, 'f', 1)
                      .arg(endKb / 1024.0, 0, 'f', 1)
                      .arg(growth >= 0 ? QStringLiteral("+") : QString())
                      .arg(growth, 0, 'f', 1);
-    row.verdict = Verdict::Info;
+    row.target = QStringLiteral("growth < 10 %");
+    row.verdict = growth < 10 ? Verdict::Met : Verdict::Missed;
     row.data = {{QStringLiteral("start_kb"), startKb},
+                {QStringLiteral("sqlite_heap_start_mb"), heapStart.sqliteMb},
+                {QStringLiteral("sqlite_heap_end_mb"), heapEnd.sqliteMb},
+                {QStringLiteral("malloc_in_use_start_mb"), heapStart.mallocMb},
+                {QStringLiteral("malloc_in_use_end_mb"), heapEnd.mallocMb},
                 {QStringLiteral("end_kb"), endKb},
                 {QStringLiteral("peak_kb"), peakKb},
                 {QStringLiteral("growth_percent"), growth},
