@@ -278,7 +278,7 @@ bool Projector::plan(const QHash<QString, qint64>& stored)
     return true;
 }
 
-bool Projector::applyPlanned(SqlContext& sql)
+bool Projector::applyPlanned(SqlContext& sql, const QHash<QString, qint64>& stored)
 {
     Planned& planned = m_planned;
     if (!sql.exec(sql.prepared(m_savepoint), &planned.error)) {
@@ -286,10 +286,12 @@ bool Projector::applyPlanned(SqlContext& sql)
         planned.failed = true;
         return true;
     }
-    // What a synchronous update folded in since plan() is skipped by
-    // applyBatch and must not count as applied here either.
-    const qint64 stored = ReadStore::checkpoint(sql, m_name, nullptr);
-    planned.base = std::max(m_checkpoint, stored);
+    // The stored checkpoint, as this transaction sees it: what a synchronous
+    // update folded in since plan() is skipped by applyBatchFrom and must
+    // not count as applied here either.
+    const qint64 storedCheckpoint = stored.contains(m_name)
+                                        ? stored.value(m_name)
+                                        : ReadStore::checkpoint(sql, m_name, &planned.error);
     const qint64 poison = m_poison.load();
     const ReadStore::EventGuard guard = [poison](const Event& event, QString* message) {
         if (poison != 0 && event.position == poison) {
@@ -298,9 +300,12 @@ bool Projector::applyPlanned(SqlContext& sql)
         }
         return true;
     };
+    planned.base = std::max(m_checkpoint, storedCheckpoint);
     planned.newCheckpoint = m_checkpoint;
-    if (ReadStore::applyBatch(sql, *m_projection, planned.events, planned.changes,
-                              &planned.newCheckpoint, &planned.failedAt, &planned.error, guard)) {
+    if (storedCheckpoint >= 0
+        && ReadStore::applyBatchFrom(sql, *m_projection, storedCheckpoint, planned.events,
+                                     planned.changes, &planned.newCheckpoint, &planned.failedAt,
+                                     &planned.error, guard)) {
         QString error;
         if (sql.exec(sql.prepared(m_release), &error)) {
             planned.applied = true;
@@ -491,9 +496,12 @@ void ProjectorGroup::step()
         m_later.start(busyRetryMs);
         return;
     }
+    // Holding the write lock now: the checkpoints read here stay true until
+    // COMMIT, so one SELECT serves every view of the transaction.
+    const QHash<QString, qint64> current = storedCheckpoints();
     bool intact = true;
     for (Projector* projector : planned) {
-        if (!projector->applyPlanned(sql)) {
+        if (!projector->applyPlanned(sql, current)) {
             intact = false; // SQLite dropped the transaction: nothing more can go in it
             break;
         }

@@ -60,10 +60,12 @@ public:
     bool plan(const QHash<QString, qint64>& stored);
     /// Inside the shared transaction: applies the planned events in a
     /// SAVEPOINT of its own, released on success and rolled back on failure,
-    /// so a failing view never takes the others' work with it. Returns false
-    /// only when the transaction itself was lost (the savepoint could not
-    /// be rolled back or released): the caller must then roll back.
-    bool applyPlanned(SqlContext& sql);
+    /// so a failing view never takes the others' work with it. `stored`: the
+    /// checkpoints read inside this transaction (a missing name is read
+    /// here). Returns false only when the transaction itself was lost (the
+    /// savepoint could not be rolled back or released): the caller must
+    /// then roll back.
+    bool applyPlanned(SqlContext& sql, const QHash<QString, qint64>& stored);
     /// After the transaction: `committedNs` is the commit time (success), or
     /// 0 when the transaction was rolled back, with `error` when that was a
     /// failure of the commit. Publishes, fails, or forgets the plan. Returns

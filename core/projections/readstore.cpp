@@ -67,9 +67,18 @@ bool applyBatch(SqlContext& sql, Projection& projection, const EventList& events
                 ChangeSet& changes, qint64* newCheckpoint, qint64* failedAt, QString* error,
                 const EventGuard& guard)
 {
-    qint64 position = checkpoint(sql, projection.name(), error);
-    if (position < 0)
+    const qint64 stored = checkpoint(sql, projection.name(), error);
+    if (stored < 0)
         return false;
+    return applyBatchFrom(sql, projection, stored, events, changes, newCheckpoint, failedAt, error,
+                          guard);
+}
+
+bool applyBatchFrom(SqlContext& sql, Projection& projection, qint64 stored, const EventList& events,
+                    ChangeSet& changes, qint64* newCheckpoint, qint64* failedAt, QString* error,
+                    const EventGuard& guard)
+{
+    qint64 position = stored;
     for (const Event& event : events) {
         if (event.position <= position)
             continue; // already folded in (by the synchronous path, or before a restart)
