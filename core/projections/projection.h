@@ -46,9 +46,13 @@ private:
 };
 
 /// A projection folds events into denormalized read tables (all named
-/// rv_*). It keeps no state of its own: everything is in its tables, so the
-/// same projection can run in a projector, inside a command transaction
-/// (synchronous mode) or into a scratch store (time travel).
+/// rv_*). It keeps no state of its own beyond one batch: everything is in
+/// its tables, so the same projection can run in a projector, inside a
+/// command transaction (synchronous mode) or into a scratch store (time
+/// travel). Within a batch (ReadStore::applyBatch) a projection may gather
+/// additive changes in apply() and write them in flush(), one statement per
+/// row instead of one per event; the batch's checkpoint is stored after the
+/// flush, in the same transaction.
 class Projection
 {
 public:
@@ -64,6 +68,11 @@ public:
     virtual QStringList tables() const = 0;
     /// Folds one event; returns false with *error to stop the projection.
     virtual bool apply(SqlContext& sql, const Event& event, ChangeSet& changes, QString* error) = 0;
+    /// Writes what apply() gathered; called once after the last apply() of
+    /// a batch, before its checkpoint is stored.
+    virtual bool flush(SqlContext& /*sql*/, QString* /*error*/) { return true; }
+    /// Forgets what apply() gathered: the batch failed and is rolled back.
+    virtual void discard() {}
     /// A SELECT of its rows in a stable order, for comparisons in tests.
     virtual QString canonicalQuery() const = 0;
 };

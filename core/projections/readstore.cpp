@@ -90,10 +90,16 @@ bool applyBatchFrom(SqlContext& sql, Projection& projection, qint64 stored, cons
             return false;
         }
         if ((guard && !guard(event, error)) || !projection.apply(sql, event, changes, error)) {
+            projection.discard();
             *failedAt = event.position;
             return false;
         }
         position = event.position;
+    }
+    if (!projection.flush(sql, error)) {
+        projection.discard();
+        *failedAt = 0; // a write of several events' sums: no single event to blame
+        return false;
     }
     *newCheckpoint = position;
     return setCheckpoint(sql, projection.name(), position, error);
