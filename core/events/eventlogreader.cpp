@@ -48,8 +48,9 @@ EventList EventLogReader::readAfter(qint64 after, int maxCount, QString* error)
         m_after = std::make_unique<QSqlQuery>(m_connection->db());
         m_after->setForwardOnly(true);
         if (!m_after->prepare(QStringLiteral(
-                "SELECT position, type, aggregate_id, payload, committed_at_ms, committed_mono_ns, "
-                "command_id, origin FROM events WHERE position > ? ORDER BY position LIMIT ?"))) {
+                "SELECT position, type, aggregate_id, CAST(payload AS BLOB), committed_at_ms, "
+                "committed_mono_ns, CAST(command_id AS BLOB), origin "
+                "FROM events WHERE position > ? ORDER BY position LIMIT ?"))) {
             if (error)
                 *error = QStringLiteral("Cannot read the event log: %1").arg(m_after->lastError().text());
             m_after.reset();
@@ -82,10 +83,13 @@ EventList EventLogReader::readAfter(qint64 after, int maxCount, QString* error)
         }
         event.type = *type;
         event.aggregateId = query.value(2).toLongLong();
+        // The payload and the command id are read as their stored UTF-8
+        // bytes (CAST AS BLOB): as TEXT, SQLite would convert them to UTF-16
+        // for Qt and we would convert the payload back for the JSON parser.
         event.payload = QJsonDocument::fromJson(query.value(3).toByteArray()).object();
         event.committedAtMs = query.value(4).toLongLong();
         event.committedMonoNs = query.value(5).toLongLong();
-        event.commandId = QUuid::fromString(query.value(6).toString());
+        event.commandId = QUuid::fromString(QLatin1StringView(query.value(6).toByteArray()));
         event.origin = originFromName(query.value(7).toString()).value_or(CommandOrigin::Form);
         events.append(std::move(event));
     }
