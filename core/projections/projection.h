@@ -21,7 +21,11 @@ public:
         : m_db(std::move(db))
     {
     }
-    ~SqlContext() { m_statements.clear(); }
+    ~SqlContext()
+    {
+        m_literals.clear();
+        m_statements.clear();
+    }
     SqlContext(const SqlContext&) = delete;
     SqlContext& operator=(const SqlContext&) = delete;
 
@@ -43,6 +47,16 @@ private:
     QSqlDatabase m_db;
     QString m_schema;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    /// The same statements by the address of their text, for texts that are
+    /// QStringLiterals (static, never freed or reused): the projections ask
+    /// for a statement per event, and hashing and comparing its whole text
+    /// each time was a measurable part of a view's fold.
+    struct Literal
+    {
+        qsizetype size = 0;
+        QSqlQuery* query = nullptr;
+    };
+    QHash<const QChar*, Literal> m_literals;
 };
 
 /// A projection folds events into denormalized read tables (all named
