@@ -18,7 +18,7 @@ cqrs_add_test(tst_readyourwrites SOURCES tst_readyourwrites.cpp readsupport.h te
 # The lag monitor: p50 of an injected 200 ms delay, events/time behind.
 cqrs_add_test(tst_lag SOURCES tst_lag.cpp readsupport.h testsupport.h)
 # A poison event stops only its projection, once, without spinning.
-cqrs_add_test(tst_poison SOURCES tst_poison.cpp readsupport.h testsupport.h)
+cqrs_add_test(tst_poison SOURCES tst_poison.cpp readsupport.h testsupport.h workergate.h)
 # Hostile search input never errors (FTS and CRUD); SearchQuery units.
 cqrs_add_test(tst_search SOURCES tst_search.cpp readsupport.h testsupport.h)
 # replayTo(N) is the fold of events 1..N and leaves the live views alone.

@@ -7,6 +7,7 @@
 #include "events/eventfeed.h"
 #include "events/eventlogreader.h"
 
+#include <QJsonDocument>
 #include <QTest>
 
 #include <random>
@@ -56,6 +57,35 @@ private Q_SLOTS:
         }
         m_head = m_store.bus().headPosition();
         QVERIFY(m_head > 1'200);
+    }
+
+    void logReaderDecodesWhatTheWriterStored()
+    {
+        // The oracle of every other case here, checked against the stored
+        // rows read as plain text (the reader fetches the payload and the
+        // command id as their UTF-8 bytes).
+        EventLogReader log(m_store.path());
+        QString error;
+        const EventList events = log.readAfter(0, 300, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(events.size(), 300);
+        StoreReader reader(m_store.path());
+        const QList<QVariantList> rows = reader.rows(QStringLiteral(
+            "SELECT position, type, aggregate_id, payload, command_id, origin FROM events "
+            "ORDER BY position LIMIT 300"));
+        QCOMPARE(rows.size(), 300);
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            const Event& event = events.at(i);
+            const QVariantList& row = rows.at(i);
+            QCOMPARE(event.position, row.at(0).toLongLong());
+            QCOMPARE(eventTypeName(event.type), row.at(1).toString());
+            QCOMPARE(event.aggregateId, row.at(2).toLongLong());
+            QVERIFY(!event.payload.isEmpty());
+            QCOMPARE(event.payload, QJsonDocument::fromJson(row.at(3).toString().toUtf8()).object());
+            QVERIFY(!event.commandId.isNull());
+            QCOMPARE(event.commandId, QUuid::fromString(row.at(4).toString()));
+            QCOMPARE(originName(event.origin), row.at(5).toString());
+        }
     }
 
     void readersFollowingTheHeadShareOneLogRead()

@@ -2,7 +2,14 @@
 // right there (Failed, with a reason and the position), the other views carry
 // on to the head, and the failed projector does not spin: while commands keep
 // flowing it applies nothing and its status does not change.
+//
+// The projectors of one thread fold their batches in one shared read-store
+// transaction, each view in a savepoint of its own: a view that fails in the
+// middle of that transaction is rolled back alone. The views folded before
+// it and after it in the same transaction keep their work, their stored
+// checkpoints are exact, and nothing is applied twice after a retry.
 #include "readsupport.h"
+#include "workergate.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -14,6 +21,26 @@ namespace {
 
 constexpr qint64 blueMug = 1;
 constexpr qint64 teaTowel = 5;
+constexpr qint64 notebook = 6;
+constexpr int groupOrders = 40;
+
+/// The views of `store` equal a replay of the log up to each one's stored
+/// checkpoint (a scratch store per distinct checkpoint).
+void compareWithReplay(LabHarness& harness, const QString& store, const QStringList& names)
+{
+    for (const QString& name : names) {
+        const qint64 checkpoint = storedCheckpoint(store, name);
+        QVERIFY(checkpoint >= 0);
+        const ReplayResult replay = await(harness.lab().projections().replayTo(
+            checkpoint, harness.scratchPath(QStringLiteral("replay-%1-%2.db").arg(name).arg(checkpoint))));
+        QVERIFY2(replay.ok, qPrintable(replay.error));
+        QCOMPARE(replay.position, checkpoint);
+        const QStringList live = canonical(store, name);
+        QVERIFY2(live.isEmpty() || !live.first().startsWith(QStringLiteral("error:")), qPrintable(live.value(0)));
+        QVERIFY2(live == canonical(replay.storePath, name),
+                 qPrintable(QStringLiteral("%1 differs from the fold of 1..%2").arg(name).arg(checkpoint)));
+    }
+}
 
 } // namespace
 
@@ -107,6 +134,104 @@ private Q_SLOTS:
                 QCOMPARE(lag.status.state, ProjectionState::Failed);
             }
         }
+    }
+
+    void failingViewsInASharedTransaction_data()
+    {
+        // Which views are poisoned, at the same event, in one transaction
+        // that all five views (one projector thread) take part in.
+        QTest::addColumn<QStringList>("poisoned");
+        QTest::newRow("middle view") << QStringList{QStringLiteral("product_sales")};
+        QTest::newRow("first and last") << QStringList{QStringLiteral("order_summary"), QStringLiteral("search_index")};
+        QTest::newRow("all but one")
+            << QStringList{QStringLiteral("order_summary"), QStringLiteral("customer_stats"),
+                           QStringLiteral("revenue_timeline"), QStringLiteral("search_index")};
+    }
+
+    void failingViewsInASharedTransaction()
+    {
+        QFETCH(QStringList, poisoned);
+        LabHarness harness{ArchitectureMode::Physical};
+        harness.config().projectorThreads = 1;
+        openLab(harness);
+        if (QTest::currentTestFailed())
+            return;
+        Lab& lab = harness.lab();
+        ProjectionEngine& engine = lab.projections();
+        QCOMPARE(engine.threadCount(), 1);
+        QSignalSpy failures(&engine, &ProjectionEngine::projectionFailed);
+        const qint64 start = lab.bus().headPosition();
+        QHash<QString, qint64> appliedBefore;
+        for (const ProjectionStatus& s : engine.board().statuses())
+            appliedBefore.insert(s.name, s.eventsApplied);
+        const qint64 poison = start + groupOrders / 2;
+        for (const QString& name : poisoned)
+            engine.setPoisonPosition(name, poison);
+
+        // One group commit, so every view finds all the orders at once and
+        // folds them as one batch (default batch size 500) in the same step.
+        WorkerGate gate;
+        lab.bus().setInlineHook(gate.hook());
+        const PlaceOrder blockerCommand = order(1, {line(notebook, 1)});
+        gate.fail(blockerCommand.meta.id);
+        QFuture<CommandResult> blocker = lab.bus().submit(blockerCommand);
+        QTRY_VERIFY_WITH_TIMEOUT(gate.workerWaiting(), longWaitMs);
+        QList<QFuture<CommandResult>> placed;
+        for (int i = 0; i < groupOrders; ++i)
+            placed << lab.bus().submit(order(1 + i % 5, {line(blueMug, 1 + i % 2), line(teaTowel, 1)}));
+        gate.open();
+        QCOMPARE(await(blocker).status, CommandResult::Status::Failed);
+        for (const QFuture<CommandResult>& future : placed)
+            QVERIFY(await(future).accepted());
+        lab.bus().setInlineHook({});
+        const qint64 head = lab.bus().headPosition();
+        QCOMPARE(head, start + groupOrders);
+
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            [&] {
+                for (const ProjectionStatus& s : engine.board().statuses()) {
+                    const bool done = poisoned.contains(s.name)
+                                          ? s.state == ProjectionState::Failed
+                                          : s.checkpoint == head && s.state == ProjectionState::Live;
+                    if (!done)
+                        return false;
+                }
+                return true;
+            }(),
+            qPrintable(describe(lab)), longWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(failures.count(), int(poisoned.size()), longWaitMs);
+
+        const QString store = harness.liveStore();
+        for (const ProjectionStatus& s : engine.board().statuses()) {
+            if (poisoned.contains(s.name)) {
+                // Its whole batch is rolled back: nothing of it stays.
+                QCOMPARE(s.failedPosition, poison);
+                QVERIFY2(s.error.contains(QStringLiteral("injected poison event")), qPrintable(s.error));
+                QCOMPARE(s.checkpoint, start);
+                QCOMPARE(storedCheckpoint(store, s.name), start);
+                QCOMPARE(s.eventsApplied, appliedBefore.value(s.name));
+            } else {
+                // Applied exactly once and committed, beside the failure.
+                QCOMPARE(storedCheckpoint(store, s.name), head);
+                QCOMPARE(s.eventsApplied, appliedBefore.value(s.name) + groupOrders);
+            }
+        }
+        compareWithReplay(harness, store, projectionNames());
+        if (QTest::currentTestFailed())
+            return;
+
+        // Cleared and retried: the failed views catch up; the others apply nothing again.
+        for (const QString& name : poisoned) {
+            engine.setPoisonPosition(name, 0);
+            engine.retry(name);
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab, head), qPrintable(describe(lab)), longWaitMs);
+        for (const ProjectionStatus& s : engine.board().statuses()) {
+            QCOMPARE(storedCheckpoint(store, s.name), head);
+            QCOMPARE(s.eventsApplied, appliedBefore.value(s.name) + groupOrders);
+        }
+        compareWithReplay(harness, store, projectionNames());
+        CQRS_COMPARE_WITH_CRUD(lab.queries(), ArchitectureMode::Physical);
     }
 };
 

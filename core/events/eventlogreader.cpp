@@ -3,6 +3,7 @@
 #include "util/sqlconnection.h"
 
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -15,12 +16,17 @@ EventLogReader::EventLogReader(QString writeDbPath)
 
 EventLogReader::~EventLogReader() = default;
 
-void EventLogReader::close() { m_connection.reset(); }
+void EventLogReader::close()
+{
+    m_after.reset();
+    m_connection.reset();
+}
 
 bool EventLogReader::ensureOpen(QString* error)
 {
     if (m_connection && m_connection->isOpen())
         return true;
+    m_after.reset();
     m_connection = std::make_unique<SqlConnection>(QStringLiteral("eventlog"), m_path,
                                                    SqlConnection::Role::Reader);
     QString message;
@@ -38,18 +44,31 @@ EventList EventLogReader::readAfter(qint64 after, int maxCount, QString* error)
     EventList events;
     if (!ensureOpen(error))
         return events;
-    QSqlQuery query(m_connection->db());
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-        "SELECT position, type, aggregate_id, payload, committed_at_ms, committed_mono_ns, "
-        "command_id, origin FROM events WHERE position > ? ORDER BY position LIMIT ?"));
-    query.addBindValue(after);
-    query.addBindValue(maxCount);
+    if (!m_after) {
+        m_after = std::make_unique<QSqlQuery>(m_connection->db());
+        m_after->setForwardOnly(true);
+        if (!m_after->prepare(QStringLiteral(
+                "SELECT position, type, aggregate_id, CAST(payload AS BLOB), committed_at_ms, "
+                "committed_mono_ns, CAST(command_id AS BLOB), origin "
+                "FROM events WHERE position > ? ORDER BY position LIMIT ?"))) {
+            if (error)
+                *error = QStringLiteral("Cannot read the event log: %1").arg(m_after->lastError().text());
+            m_after.reset();
+            return events;
+        }
+    }
+    QSqlQuery& query = *m_after;
+    query.bindValue(0, after);
+    query.bindValue(1, maxCount);
     if (!query.exec()) {
         if (error)
             *error = QStringLiteral("Cannot read the event log: %1").arg(query.lastError().text());
+        query.finish();
         return events;
     }
+    // Whatever way the loop ends, the statement lets go of its read snapshot.
+    const auto done = qScopeGuard([&query] { query.finish(); });
+    events.reserve(std::min(maxCount, 1'024));
     while (query.next()) {
         Event event;
         event.position = query.value(0).toLongLong();
@@ -64,10 +83,13 @@ EventList EventLogReader::readAfter(qint64 after, int maxCount, QString* error)
         }
         event.type = *type;
         event.aggregateId = query.value(2).toLongLong();
+        // The payload and the command id are read as their stored UTF-8
+        // bytes (CAST AS BLOB): as TEXT, SQLite would convert them to UTF-16
+        // for Qt and we would convert the payload back for the JSON parser.
         event.payload = QJsonDocument::fromJson(query.value(3).toByteArray()).object();
         event.committedAtMs = query.value(4).toLongLong();
         event.committedMonoNs = query.value(5).toLongLong();
-        event.commandId = QUuid::fromString(query.value(6).toString());
+        event.commandId = QUuid::fromString(QLatin1StringView(query.value(6).toByteArray()));
         event.origin = originFromName(query.value(7).toString()).value_or(CommandOrigin::Form);
         events.append(std::move(event));
     }

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+class QSqlQuery;
+
 namespace cqrs {
 
 class SqlConnection;
@@ -36,7 +38,12 @@ private:
     bool ensureOpen(QString* error);
 
     QString m_path;
+    // The connection before the statement that uses it, so it outlives it.
     std::unique_ptr<SqlConnection> m_connection;
+    // readAfter()'s SELECT, prepared once per connection: the projectors
+    // call it on every wake, and parsing it each time cost more than reading
+    // the few events a live wake finds.
+    std::unique_ptr<QSqlQuery> m_after;
 };
 
 } // namespace cqrs

@@ -2,6 +2,8 @@
 
 #include "projections/payload.h"
 
+#include <algorithm>
+
 namespace cqrs {
 
 QString ProductSalesProjection::name() const { return QStringLiteral("product_sales"); }
@@ -27,6 +29,9 @@ bool ProductSalesProjection::apply(SqlContext& sql, const Event& event, ChangeSe
                                    QString* error)
 {
     const QJsonObject& p = event.payload;
+    if (!m_pending.empty() && event.type != EventType::OrderPlaced
+        && event.type != EventType::OrderCancelled && !flush(sql, error))
+        return false; // what came before a restock or price change is written first
     switch (event.type) {
     case EventType::ProductAdded: {
         QSqlQuery& insert = sql.prepared(QStringLiteral(
@@ -45,20 +50,19 @@ bool ProductSalesProjection::apply(SqlContext& sql, const Event& event, ChangeSe
     }
     case EventType::OrderPlaced:
     case EventType::OrderCancelled: {
+        // Additive: gathered here, written by flush() once per product.
         const qint64 sign = event.type == EventType::OrderPlaced ? 1 : -1;
-        QSqlQuery& update = sql.prepared(QStringLiteral(
-            "UPDATE rv_product_sales SET units_sold = units_sold + ?, "
-            "revenue_cents = revenue_cents + ?, stock = ? WHERE product_id = ?"));
         for (const QJsonValue& value : payload::array(p, "lines")) {
             const QJsonObject line = value.toObject();
             const qint64 quantity = payload::integer(line, "quantity");
             const qint64 productId = payload::integer(line, "productId");
-            update.addBindValue(sign * quantity);
-            update.addBindValue(sign * quantity * payload::integer(line, "unitPriceCents"));
-            update.addBindValue(payload::integer(line, "stockAfter"));
-            update.addBindValue(productId);
-            if (!sql.exec(update, error))
-                return false;
+            auto pending = std::find_if(m_pending.begin(), m_pending.end(),
+                                        [productId](const PendingSales& s) { return s.productId == productId; });
+            if (pending == m_pending.end())
+                pending = m_pending.insert(m_pending.end(), PendingSales{productId, 0, 0, 0});
+            pending->units += sign * quantity;
+            pending->revenueCents += sign * quantity * payload::integer(line, "unitPriceCents");
+            pending->stockAfter = payload::integer(line, "stockAfter");
             changes.products.insert(productId);
         }
         return true;
@@ -93,6 +97,25 @@ bool ProductSalesProjection::apply(SqlContext& sql, const Event& event, ChangeSe
         return true;
     }
     changes.products.insert(event.aggregateId);
+    return true;
+}
+
+bool ProductSalesProjection::flush(SqlContext& sql, QString* error)
+{
+    QSqlQuery& update = sql.prepared(QStringLiteral(
+        "UPDATE rv_product_sales SET units_sold = units_sold + ?, "
+        "revenue_cents = revenue_cents + ?, stock = ? WHERE product_id = ?"));
+    for (const PendingSales& pending : m_pending) {
+        update.addBindValue(pending.units);
+        update.addBindValue(pending.revenueCents);
+        update.addBindValue(pending.stockAfter);
+        update.addBindValue(pending.productId);
+        if (!sql.exec(update, error)) {
+            m_pending.clear();
+            return false;
+        }
+    }
+    m_pending.clear();
     return true;
 }
 

@@ -23,11 +23,22 @@ QString SqlContext::qualified(const QString& sql) const
 
 QSqlQuery& SqlContext::prepared(const QString& sql)
 {
+    // A string without its own (mutable, reference-counted) buffer points at
+    // static text: a QStringLiteral. Strings built at run time may reuse a
+    // freed buffer for other text, so they are always looked up by text.
+    const bool literal = !sql.data_ptr().isMutable() && !sql.isEmpty();
+    if (literal) {
+        const auto known = m_literals.constFind(sql.constData());
+        if (known != m_literals.constEnd() && known->size == sql.size())
+            return *known->query;
+    }
     std::shared_ptr<QSqlQuery>& query = m_statements[sql];
     if (!query) {
         query = std::make_shared<QSqlQuery>(m_db);
         query->prepare(qualified(sql));
     }
+    if (literal)
+        m_literals.insert(sql.constData(), Literal{sql.size(), query.get()});
     return *query;
 }
 

@@ -21,7 +21,11 @@ public:
         : m_db(std::move(db))
     {
     }
-    ~SqlContext() { m_statements.clear(); }
+    ~SqlContext()
+    {
+        m_literals.clear();
+        m_statements.clear();
+    }
     SqlContext(const SqlContext&) = delete;
     SqlContext& operator=(const SqlContext&) = delete;
 
@@ -43,12 +47,26 @@ private:
     QSqlDatabase m_db;
     QString m_schema;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    /// The same statements by the address of their text, for texts that are
+    /// QStringLiterals (static, never freed or reused): the projections ask
+    /// for a statement per event, and hashing and comparing its whole text
+    /// each time was a measurable part of a view's fold.
+    struct Literal
+    {
+        qsizetype size = 0;
+        QSqlQuery* query = nullptr;
+    };
+    QHash<const QChar*, Literal> m_literals;
 };
 
 /// A projection folds events into denormalized read tables (all named
-/// rv_*). It keeps no state of its own: everything is in its tables, so the
-/// same projection can run in a projector, inside a command transaction
-/// (synchronous mode) or into a scratch store (time travel).
+/// rv_*). It keeps no state of its own beyond one batch: everything is in
+/// its tables, so the same projection can run in a projector, inside a
+/// command transaction (synchronous mode) or into a scratch store (time
+/// travel). Within a batch (ReadStore::applyBatch) a projection may gather
+/// additive changes in apply() and write them in flush(), one statement per
+/// row instead of one per event; the batch's checkpoint is stored after the
+/// flush, in the same transaction.
 class Projection
 {
 public:
@@ -64,6 +82,11 @@ public:
     virtual QStringList tables() const = 0;
     /// Folds one event; returns false with *error to stop the projection.
     virtual bool apply(SqlContext& sql, const Event& event, ChangeSet& changes, QString* error) = 0;
+    /// Writes what apply() gathered; called once after the last apply() of
+    /// a batch, before its checkpoint is stored.
+    virtual bool flush(SqlContext& /*sql*/, QString* /*error*/) { return true; }
+    /// Forgets what apply() gathered: the batch failed and is rolled back.
+    virtual void discard() {}
     /// A SELECT of its rows in a stable order, for comparisons in tests.
     virtual QString canonicalQuery() const = 0;
 };

@@ -1,6 +1,5 @@
 #include "projections/projectionengine.h"
 
-#include "events/eventfeed.h"
 #include "events/eventlogreader.h"
 #include "projections/projection.h"
 #include "projections/projector.h"
@@ -79,18 +78,19 @@ ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, int 
         thread->setObjectName(threadCount == 1 ? QStringLiteral("projectors")
                                                : QStringLiteral("projectors-%1").arg(i + 1));
         m_threads.push_back(thread);
-        m_feeds.push_back(std::make_unique<EventFeed>(m_writeDbPath));
+        auto* group = new ProjectorGroup(m_writeDbPath, m_readDbPath);
+        group->moveToThread(thread);
+        m_groups.push_back(group);
     }
     for (auto& projection : projections) {
-        const size_t slot = m_projectors.size() % m_threads.size();
+        ProjectorGroup* group = m_groups[m_projectors.size() % m_groups.size()];
         m_board.add(projection->name(), projection->title());
-        auto* projector = new Projector(std::move(projection), m_feeds[slot].get(), m_readDbPath,
-                                        &m_board, &m_recorder);
-        projector->moveToThread(m_threads[slot]);
+        auto* projector = new Projector(std::move(projection), group, &m_board, &m_recorder);
+        projector->moveToThread(group->thread());
+        group->add(projector);
         connect(projector, &Projector::advanced, this, &ProjectionEngine::advanced);
         connect(projector, &Projector::failed, this, &ProjectionEngine::projectionFailed);
         m_projectors.push_back(projector);
-        m_threadOf.push_back(slot);
     }
 }
 
@@ -105,8 +105,8 @@ void ProjectionEngine::start()
     m_board.switchStore(store, prepareStore(store));
     for (QThread* thread : m_threads)
         thread->start();
-    for (Projector* projector : m_projectors)
-        QMetaObject::invokeMethod(projector, &Projector::start, Qt::QueuedConnection);
+    for (ProjectorGroup* group : m_groups)
+        QMetaObject::invokeMethod(group, &ProjectorGroup::start, Qt::QueuedConnection);
 }
 
 void ProjectionEngine::stop()
@@ -114,30 +114,24 @@ void ProjectionEngine::stop()
     for (size_t t = 0; t < m_threads.size(); ++t) {
         if (!m_threads[t]->isRunning())
             continue;
-        // On the thread itself: every projector there closes its store, then
-        // the shared feed closes its connection, then the event loop quits.
-        std::vector<Projector*> local;
-        for (size_t i = 0; i < m_projectors.size(); ++i) {
-            if (m_threadOf[i] == t)
-                local.push_back(m_projectors[i]);
-        }
-        EventFeed* feed = m_feeds[t].get();
-        QMetaObject::invokeMethod(local.front(), [local, feed] {
-            for (Projector* projector : local)
-                projector->shutdown();
-            feed->close();
+        // On the thread itself: the group closes its store (detaching its
+        // projectors) and its feed, then the event loop quits.
+        ProjectorGroup* group = m_groups[t];
+        QMetaObject::invokeMethod(group, [group] {
+            group->shutdown();
             QThread::currentThread()->quit();
         }, Qt::QueuedConnection);
         m_threads[t]->wait();
     }
     for (Projector* projector : m_projectors)
         delete projector;
+    for (ProjectorGroup* group : m_groups)
+        delete group;
     for (QThread* thread : m_threads)
         delete thread;
     m_projectors.clear();
+    m_groups.clear();
     m_threads.clear();
-    m_feeds.clear();
-    m_threadOf.clear();
 }
 
 QString ProjectionEngine::readDbPath() const
@@ -149,8 +143,8 @@ QString ProjectionEngine::readDbPath() const
 void ProjectionEngine::notifyCommitted(qint64 head)
 {
     m_board.setHead(head);
-    for (Projector* projector : m_projectors)
-        QMetaObject::invokeMethod(projector, &Projector::wake, Qt::QueuedConnection);
+    for (ProjectorGroup* group : m_groups)
+        QMetaObject::invokeMethod(group, &ProjectorGroup::scheduleStep, Qt::QueuedConnection);
 }
 
 void ProjectionEngine::forEach(const QString& projection,
@@ -217,9 +211,9 @@ void ProjectionEngine::switchReadStore(const QString& readDbPath)
         m_readDbPath = readDbPath;
     }
     m_board.switchStore(readDbPath, m_started ? prepareStore(readDbPath) : QHash<QString, qint64>{});
-    for (Projector* projector : m_projectors)
-        QMetaObject::invokeMethod(projector, [projector, readDbPath] {
-            projector->switchReadStore(readDbPath);
+    for (ProjectorGroup* group : m_groups)
+        QMetaObject::invokeMethod(group, [group, readDbPath] {
+            group->switchReadStore(readDbPath);
         }, Qt::QueuedConnection);
 }
 

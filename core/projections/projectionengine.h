@@ -19,8 +19,8 @@ class QThread;
 
 namespace cqrs {
 
-class EventFeed;
 class Projector;
+class ProjectorGroup;
 
 /// The result of replaying the log into a scratch store (time travel).
 struct ReplayResult
@@ -36,8 +36,9 @@ struct ReplayResult
 /// that steer them. The projections are dealt round-robin to `threads`
 /// projector threads (1 by default: on a small machine five threads only
 /// fight over the cores and over the read store's write lock, and sharing
-/// a thread lets them share one EventFeed). Every projector keeps its own
-/// checkpoint, knobs, failure and rebuild, whatever thread it is on.
+/// a thread lets them share one EventFeed, one read-store connection and
+/// one transaction per wake: see ProjectorGroup). Every projector keeps its
+/// own checkpoint, knobs, failure and rebuild, whatever thread it is on.
 /// Every method may be called from any thread; work happens on the
 /// projector threads. Signals are delivered in the engine's thread.
 class ProjectionEngine final : public QObject
@@ -104,8 +105,7 @@ private:
     VisibilityRecorder m_recorder;
     std::vector<Projector*> m_projectors;
     std::vector<QThread*> m_threads;
-    std::vector<std::unique_ptr<EventFeed>> m_feeds; // one per thread
-    std::vector<size_t> m_threadOf;                  // projector index -> thread index
+    std::vector<ProjectorGroup*> m_groups; // one per thread, living there
     bool m_started = false;
 };
 

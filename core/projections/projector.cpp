@@ -13,26 +13,26 @@ namespace cqrs {
 
 namespace {
 constexpr int pollIntervalMs = 500;  // fallback only; commits wake us at once
+constexpr int busyRetryMs = 100;     // the store stayed locked beyond the busy timeout
 constexpr int rebuildBatch = 5'000;
 constexpr int maxBatch = 10'000;
 } // namespace
 
-Projector::Projector(std::unique_ptr<Projection> projection, EventFeed* feed,
-                     QString readDbPath, ProjectionBoard* board, VisibilityRecorder* recorder)
+Projector::Projector(std::unique_ptr<Projection> projection, ProjectorGroup* group,
+                     ProjectionBoard* board, VisibilityRecorder* recorder)
     : m_projection(std::move(projection))
     , m_name(m_projection->name())
-    , m_feed(feed)
-    , m_readDbPath(std::move(readDbPath))
+    , m_group(group)
     , m_board(board)
     , m_recorder(recorder)
-    , m_poll(this)
+    , m_savepoint(QStringLiteral("SAVEPOINT \"%1\"").arg(m_name))
+    , m_release(QStringLiteral("RELEASE \"%1\"").arg(m_name))
+    , m_rollbackTo(QStringLiteral("ROLLBACK TO \"%1\"").arg(m_name))
     , m_due(this)
 {
-    m_poll.setInterval(pollIntervalMs);
-    connect(&m_poll, &QTimer::timeout, this, &Projector::wake);
     m_due.setSingleShot(true);
     m_due.setTimerType(Qt::PreciseTimer);
-    connect(&m_due, &QTimer::timeout, this, &Projector::step);
+    connect(&m_due, &QTimer::timeout, this, &Projector::wake);
 }
 
 Projector::~Projector() = default;
@@ -40,64 +40,53 @@ Projector::~Projector() = default;
 void Projector::start()
 {
     m_startedNs = monotonicNowNs();
+    attach();
+}
+
+bool Projector::attach()
+{
+    detach();
     QString error;
-    if (!openStore(&error)) {
+    SqlContext* sql = m_group->store(&error);
+    if (!sql) {
         fail(0, error);
-        return;
-    }
-    m_poll.start();
-    scheduleStep();
-}
-
-void Projector::shutdown()
-{
-    m_poll.stop();
-    m_due.stop();
-    closeStore();
-}
-
-bool Projector::openStore(QString* error)
-{
-    closeStore();
-    m_readStore = std::make_unique<SqlConnection>(QStringLiteral("projector-") + m_name,
-                                                  m_readDbPath, SqlConnection::Role::Writer);
-    if (!m_readStore->open(error))
-        return false;
-    m_sql = std::make_unique<SqlContext>(m_readStore->db());
-    if (!m_sql->exec(QStringLiteral("BEGIN IMMEDIATE"), error))
-        return false;
-    if (!ReadStore::prepare(*m_sql, *m_projection, error)) {
-        m_sql->exec(QStringLiteral("ROLLBACK"), nullptr);
         return false;
     }
-    if (!m_sql->exec(QStringLiteral("COMMIT"), error))
+    if (!sql->exec(QStringLiteral("BEGIN IMMEDIATE"), &error)) {
+        fail(0, error);
         return false;
-    m_checkpoint = ReadStore::checkpoint(*m_sql, m_name, error);
-    if (m_checkpoint < 0)
+    }
+    if (!ReadStore::prepare(*sql, *m_projection, &error)) {
+        sql->exec(QStringLiteral("ROLLBACK"), nullptr);
+        fail(0, error);
         return false;
+    }
+    if (!sql->exec(QStringLiteral("COMMIT"), &error)) {
+        sql->exec(QStringLiteral("ROLLBACK"), nullptr);
+        fail(0, error);
+        return false;
+    }
+    const qint64 checkpoint = ReadStore::checkpoint(*sql, m_name, &error);
+    if (checkpoint < 0) {
+        fail(0, error);
+        return false;
+    }
+    m_sql = sql;
+    m_checkpoint = checkpoint;
     m_fetchedUpTo = m_checkpoint;
-    m_open = true;
-    m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
+    m_board->publishCheckpoint(m_name, m_checkpoint, m_group->readDbPath());
     return true;
 }
 
-void Projector::closeStore()
+void Projector::detach()
 {
-    m_open = false;
+    m_due.stop();
+    m_sql = nullptr;
     m_buffer.clear();
-    m_sql.reset();
-    m_readStore.reset();
+    m_planned = {};
 }
 
-void Projector::wake() { scheduleStep(); }
-
-void Projector::scheduleStep()
-{
-    if (m_stepQueued)
-        return;
-    m_stepQueued = true;
-    QMetaObject::invokeMethod(this, &Projector::step, Qt::QueuedConnection);
-}
+void Projector::wake() { m_group->scheduleStep(); }
 
 void Projector::retry()
 {
@@ -110,26 +99,17 @@ void Projector::retry()
         s.error.clear();
         s.failedPosition = 0;
     });
-    if (!m_open) {
-        QString error;
-        if (!openStore(&error)) {
-            fail(0, error);
-            return;
-        }
-    }
+    if (!m_sql && !attach())
+        return;
     setState(ProjectionState::CatchingUp);
-    scheduleStep();
+    m_group->scheduleStep();
 }
 
 void Projector::rebuild()
 {
-    if (!m_open) {
-        QString error;
-        if (!openStore(&error)) {
-            fail(0, error);
-            return;
-        }
-    }
+    if (!m_sql && !attach())
+        return;
+    // Between steps, so the group's connection has no transaction open.
     QString error;
     if (!m_sql->exec(QStringLiteral("BEGIN IMMEDIATE"), &error)
         || !ReadStore::clear(*m_sql, *m_projection, &error)
@@ -150,30 +130,23 @@ void Projector::rebuild()
         s.rebuildDone = 0;
         s.rebuildTarget = target;
     });
-    m_board->publishCheckpoint(m_name, 0, m_readDbPath);
+    m_board->publishCheckpoint(m_name, 0, m_group->readDbPath());
     setState(ProjectionState::Rebuilding);
     Q_EMIT advanced({m_name, 0, {}, true});
-    scheduleStep();
+    m_group->scheduleStep();
 }
 
-void Projector::switchReadStore(const QString& readDbPath)
+void Projector::storeSwitched()
 {
-    if (readDbPath == m_readDbPath && m_open)
-        return;
-    m_readDbPath = readDbPath;
     m_rebuilding = false;
     m_failed = false;
-    QString error;
-    if (!openStore(&error)) {
-        fail(0, error);
+    if (!attach())
         return;
-    }
     m_board->changeStatus(m_name, [](ProjectionStatus& s) {
         s.error.clear();
         s.failedPosition = 0;
     });
     Q_EMIT advanced({m_name, m_checkpoint, {}, true});
-    scheduleStep();
 }
 
 bool Projector::commitTimeIsComparable(const Event& event) const
@@ -224,35 +197,34 @@ void Projector::fail(qint64 position, const QString& reason)
     Q_EMIT failed(m_name, message);
 }
 
-void Projector::adoptStoredCheckpoint()
+void Projector::adoptStoredCheckpoint(qint64 stored)
 {
     // In synchronous mode the commands fold their events into the view inside
     // their own transactions. Those events are not ours to apply, to wait
     // for (injected delay) or to measure: take the stored checkpoint as it is
     // and publish it, so read-your-writes and the lag monitor see the view as
     // current as it really is.
-    QString error;
-    const qint64 stored = ReadStore::checkpoint(*m_sql, m_name, &error);
     if (stored <= m_checkpoint)
-        return; // (or unreadable: the next transaction will say why)
+        return;
     while (!m_buffer.empty() && m_buffer.front().position <= stored)
         m_buffer.pop_front();
     m_checkpoint = stored;
     m_fetchedUpTo = std::max(m_fetchedUpTo, stored);
-    m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
+    m_board->publishCheckpoint(m_name, m_checkpoint, m_group->readDbPath());
     Q_EMIT advanced({m_name, m_checkpoint, {}, false});
 }
 
-void Projector::step()
+bool Projector::plan(const QHash<QString, qint64>& stored)
 {
-    m_stepQueued = false;
-    if (!m_open || m_failed)
-        return;
-    adoptStoredCheckpoint();
+    m_planned = {};
+    if (!m_sql || m_failed)
+        return false;
+    if (const auto it = stored.constFind(m_name); it != stored.constEnd())
+        adoptStoredCheckpoint(*it);
     const ProjectorKnobs knobs = m_board->knobs(m_name);
     if (knobs.paused && !m_rebuilding) {
         setState(ProjectionState::Paused);
-        return;
+        return false;
     }
     const int batch = m_rebuilding ? rebuildBatch : std::clamp(knobs.batchSize, 1, maxBatch);
 
@@ -260,21 +232,20 @@ void Projector::step()
     // steps, because a step that applies what is already buffered does not
     // fetch, and must not conclude the log is drained (that left catch-up
     // idling until the 500 ms poll after every second batch).
-    bool& moreInLog = m_moreInLog;
     if (qsizetype(m_buffer.size()) < batch) {
         QString error;
         const int want = batch * 2 - int(m_buffer.size());
-        const EventList fetched = m_feed->readAfter(m_fetchedUpTo, want, &error);
+        const EventList fetched = m_group->feed().readAfter(m_fetchedUpTo, want, &error);
         if (!error.isEmpty() && fetched.isEmpty()) {
             // The log could not be read (e.g. an unknown event type): stop here.
             fail(m_fetchedUpTo + 1, error);
-            return;
+            return false;
         }
         for (const Event& event : fetched)
             m_buffer.push_back(event);
         if (!fetched.isEmpty())
             m_fetchedUpTo = fetched.last().position;
-        moreInLog = fetched.size() == want;
+        m_moreInLog = fetched.size() == want;
     }
 
     if (m_buffer.empty()) {
@@ -283,7 +254,7 @@ void Projector::step()
             Q_EMIT advanced({m_name, m_checkpoint, {}, true});
         }
         setState(ProjectionState::Live);
-        return;
+        return false;
     }
 
     const qint64 now = monotonicNowNs();
@@ -300,18 +271,27 @@ void Projector::step()
         setState(ProjectionState::Live);
         const qint64 waitNs = dueNs(m_buffer.front(), knobs) - now;
         m_due.start(int(std::clamp<qint64>(waitNs / 1'000'000 + 1, 1, 60'000)));
-        return;
+        return false;
     }
+    m_planned.events = std::move(due);
+    m_planned.knobs = knobs;
+    return true;
+}
 
-    QString error;
-    if (!m_sql->exec(QStringLiteral("BEGIN IMMEDIATE"), &error)) {
-        // The store is busy beyond the busy timeout; try again shortly.
-        m_due.start(100);
-        return;
+bool Projector::applyPlanned(SqlContext& sql, const QHash<QString, qint64>& stored)
+{
+    Planned& planned = m_planned;
+    if (!sql.exec(sql.prepared(m_savepoint), &planned.error)) {
+        // Nothing of ours happened; the transaction is as it was.
+        planned.failed = true;
+        return true;
     }
-    // What a synchronous update folded in since adoptStoredCheckpoint() is
-    // skipped by applyBatch and must not count as applied here either.
-    const qint64 base = std::max(m_checkpoint, ReadStore::checkpoint(*m_sql, m_name, nullptr));
+    // The stored checkpoint, as this transaction sees it: what a synchronous
+    // update folded in since plan() is skipped by applyBatchFrom and must
+    // not count as applied here either.
+    const qint64 storedCheckpoint = stored.contains(m_name)
+                                        ? stored.value(m_name)
+                                        : ReadStore::checkpoint(sql, m_name, &planned.error);
     const qint64 poison = m_poison.load();
     const ReadStore::EventGuard guard = [poison](const Event& event, QString* message) {
         if (poison != 0 && event.position == poison) {
@@ -320,37 +300,75 @@ void Projector::step()
         }
         return true;
     };
-    ChangeSet changes;
-    qint64 newCheckpoint = m_checkpoint;
-    qint64 failedAt = 0;
-    if (!ReadStore::applyBatch(*m_sql, *m_projection, due, changes, &newCheckpoint, &failedAt,
-                               &error, guard)
-        || !m_sql->exec(QStringLiteral("COMMIT"), &error)) {
-        m_sql->exec(QStringLiteral("ROLLBACK"), nullptr);
-        fail(failedAt, error);
-        return;
+    planned.base = std::max(m_checkpoint, storedCheckpoint);
+    planned.newCheckpoint = m_checkpoint;
+    if (storedCheckpoint >= 0
+        && ReadStore::applyBatchFrom(sql, *m_projection, storedCheckpoint, planned.events,
+                                     planned.changes, &planned.newCheckpoint, &planned.failedAt,
+                                     &planned.error, guard)) {
+        QString error;
+        if (sql.exec(sql.prepared(m_release), &error)) {
+            planned.applied = true;
+            return true;
+        }
+        planned.failed = true;
+        planned.failedAt = 0;
+        planned.error = QStringLiteral("Cannot release the view's savepoint: %1").arg(error);
+        return false;
     }
-    const qint64 appliedNs = monotonicNowNs();
+    // Undo this view's part of the batch only. If SQLite already rolled the
+    // whole transaction back (some errors do), the savepoint is gone too.
+    planned.failed = true;
+    planned.changes = {};
+    return sql.exec(sql.prepared(m_rollbackTo), nullptr) && sql.exec(sql.prepared(m_release), nullptr);
+}
+
+bool Projector::finishPlanned(qint64 committedNs, const QString& commitError)
+{
+    if (m_planned.events.isEmpty())
+        return false;
+    const Planned planned = std::move(m_planned);
+    m_planned = {};
+    if (planned.failed) {
+        // Its own savepoint was rolled back: the view and its checkpoint are
+        // as they were before the batch, whatever became of the others.
+        fail(planned.failedAt, planned.error);
+        return false;
+    }
+    if (committedNs == 0) {
+        if (!planned.applied)
+            return true; // not tried: the transaction was lost before our turn
+        if (!commitError.isEmpty()) {
+            fail(0, commitError);
+            return false;
+        }
+        // Another view lost the shared transaction, and our batch with it;
+        // that view is failed now: do ours again in the next step.
+        return true;
+    }
     QList<qint64> latencies;
     if (!m_rebuilding) {
-        latencies.reserve(due.size());
-        for (const Event& event : due) {
+        latencies.reserve(planned.events.size());
+        for (const Event& event : planned.events) {
             // Only events committed while we were running say something about
             // visibility; a backlog from before a restart would not.
-            if (event.position > base && event.committedMonoNs >= m_startedNs
-                && commitTimeIsComparable(event))
-                latencies.append(appliedNs - event.committedMonoNs);
+            if (event.position > planned.base && event.position <= planned.newCheckpoint
+                && event.committedMonoNs >= m_startedNs && commitTimeIsComparable(event))
+                latencies.append(committedNs - event.committedMonoNs);
         }
     }
-    const qint64 applied = newCheckpoint - base;
+    const qint64 newCheckpoint = planned.newCheckpoint;
+    const qint64 applied = newCheckpoint - planned.base;
     while (!m_buffer.empty() && m_buffer.front().position <= newCheckpoint)
         m_buffer.pop_front();
     m_checkpoint = newCheckpoint;
     m_fetchedUpTo = std::max(m_fetchedUpTo, newCheckpoint);
-    m_recorder->record(m_name, appliedNs, latencies);
+    m_recorder->record(m_name, committedNs, latencies);
     // State first, checkpoint second: whoever sees the new checkpoint also
     // sees the state that goes with it (never "paused" at the head).
-    const bool backlog = moreInLog || (!m_buffer.empty() && (m_rebuilding || dueNs(m_buffer.front(), knobs) <= monotonicNowNs()));
+    const bool backlog = m_moreInLog
+                         || (!m_buffer.empty()
+                             && (m_rebuilding || dueNs(m_buffer.front(), planned.knobs) <= monotonicNowNs()));
     const bool rebuilding = m_rebuilding;
     m_board->changeStatus(m_name, [&](ProjectionStatus& s) {
         s.eventsApplied += applied;
@@ -359,10 +377,145 @@ void Projector::step()
         else
             s.state = backlog ? ProjectionState::CatchingUp : ProjectionState::Live;
     });
-    m_board->publishCheckpoint(m_name, m_checkpoint, m_readDbPath);
-    if (!changes.isEmpty() || applied > 0)
-        Q_EMIT advanced({m_name, m_checkpoint, changes, false});
-    if (backlog || moreInLog || !m_buffer.empty())
+    m_board->publishCheckpoint(m_name, m_checkpoint, m_group->readDbPath());
+    if (!planned.changes.isEmpty() || applied > 0)
+        Q_EMIT advanced({m_name, m_checkpoint, planned.changes, false});
+    return backlog || !m_buffer.empty();
+}
+
+// --- ProjectorGroup -------------------------------------------------------
+
+ProjectorGroup::ProjectorGroup(QString writeDbPath, QString readDbPath)
+    : m_feed(std::make_unique<EventFeed>(std::move(writeDbPath)))
+    , m_readDbPath(std::move(readDbPath))
+    , m_poll(this)
+    , m_later(this)
+{
+    m_poll.setInterval(pollIntervalMs);
+    connect(&m_poll, &QTimer::timeout, this, &ProjectorGroup::scheduleStep);
+    m_later.setSingleShot(true);
+    connect(&m_later, &QTimer::timeout, this, &ProjectorGroup::step);
+}
+
+ProjectorGroup::~ProjectorGroup() = default;
+
+SqlContext* ProjectorGroup::store(QString* error)
+{
+    if (m_sql)
+        return m_sql.get();
+    auto connection = std::make_unique<SqlConnection>(QStringLiteral("projectors"), m_readDbPath,
+                                                      SqlConnection::Role::Writer);
+    if (!connection->open(error))
+        return nullptr;
+    m_connection = std::move(connection);
+    m_sql = std::make_unique<SqlContext>(m_connection->db());
+    return m_sql.get();
+}
+
+void ProjectorGroup::closeStore()
+{
+    for (Projector* projector : m_projectors)
+        projector->detach();
+    m_sql.reset();
+    m_connection.reset();
+}
+
+void ProjectorGroup::start()
+{
+    for (Projector* projector : m_projectors)
+        projector->start();
+    m_poll.start();
+    scheduleStep();
+}
+
+void ProjectorGroup::shutdown()
+{
+    m_poll.stop();
+    m_later.stop();
+    closeStore();
+    m_feed->close();
+}
+
+void ProjectorGroup::switchReadStore(const QString& readDbPath)
+{
+    if (readDbPath == m_readDbPath && m_sql) {
+        // Already there: only a projector that could not attach tries again.
+        for (Projector* projector : m_projectors) {
+            if (!projector->isAttached())
+                projector->storeSwitched();
+        }
+    } else {
+        closeStore();
+        m_readDbPath = readDbPath;
+        for (Projector* projector : m_projectors)
+            projector->storeSwitched();
+    }
+    scheduleStep();
+}
+
+void ProjectorGroup::scheduleStep()
+{
+    if (m_stepQueued)
+        return;
+    m_stepQueued = true;
+    QMetaObject::invokeMethod(this, &ProjectorGroup::step, Qt::QueuedConnection);
+}
+
+QHash<QString, qint64> ProjectorGroup::storedCheckpoints()
+{
+    QHash<QString, qint64> stored;
+    QSqlQuery& query = m_sql->prepared(QStringLiteral("SELECT projection, position FROM rv_checkpoints"));
+    if (!m_sql->exec(query, nullptr))
+        return stored; // the next transaction will say why
+    while (query.next())
+        stored.insert(query.value(0).toString(), query.value(1).toLongLong());
+    query.finish();
+    return stored;
+}
+
+void ProjectorGroup::step()
+{
+    m_stepQueued = false;
+    if (!m_sql)
+        return;
+    const QHash<QString, qint64> stored = storedCheckpoints();
+    std::vector<Projector*> planned;
+    for (Projector* projector : m_projectors) {
+        if (projector->plan(stored))
+            planned.push_back(projector);
+    }
+    if (planned.empty())
+        return;
+
+    SqlContext& sql = *m_sql;
+    QString error;
+    if (!sql.exec(sql.prepared(QStringLiteral("BEGIN IMMEDIATE")), &error)) {
+        // The store is busy beyond the busy timeout; try again shortly.
+        for (Projector* projector : planned)
+            projector->finishPlanned(0, {});
+        m_later.start(busyRetryMs);
+        return;
+    }
+    // Holding the write lock now: the checkpoints read here stay true until
+    // COMMIT, so one SELECT serves every view of the transaction.
+    const QHash<QString, qint64> current = storedCheckpoints();
+    bool intact = true;
+    for (Projector* projector : planned) {
+        if (!projector->applyPlanned(sql, current)) {
+            intact = false; // SQLite dropped the transaction: nothing more can go in it
+            break;
+        }
+    }
+    qint64 committedNs = 0;
+    QString commitError;
+    if (intact && sql.exec(sql.prepared(QStringLiteral("COMMIT")), &commitError))
+        committedNs = monotonicNowNs();
+    else
+        sql.exec(QStringLiteral("ROLLBACK"), nullptr);
+    bool again = false;
+    for (Projector* projector : planned)
+        again = projector->finishPlanned(committedNs, commitError) || again;
+    if (again)
         scheduleStep();
 }
 

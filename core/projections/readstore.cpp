@@ -67,9 +67,18 @@ bool applyBatch(SqlContext& sql, Projection& projection, const EventList& events
                 ChangeSet& changes, qint64* newCheckpoint, qint64* failedAt, QString* error,
                 const EventGuard& guard)
 {
-    qint64 position = checkpoint(sql, projection.name(), error);
-    if (position < 0)
+    const qint64 stored = checkpoint(sql, projection.name(), error);
+    if (stored < 0)
         return false;
+    return applyBatchFrom(sql, projection, stored, events, changes, newCheckpoint, failedAt, error,
+                          guard);
+}
+
+bool applyBatchFrom(SqlContext& sql, Projection& projection, qint64 stored, const EventList& events,
+                    ChangeSet& changes, qint64* newCheckpoint, qint64* failedAt, QString* error,
+                    const EventGuard& guard)
+{
+    qint64 position = stored;
     for (const Event& event : events) {
         if (event.position <= position)
             continue; // already folded in (by the synchronous path, or before a restart)
@@ -81,10 +90,16 @@ bool applyBatch(SqlContext& sql, Projection& projection, const EventList& events
             return false;
         }
         if ((guard && !guard(event, error)) || !projection.apply(sql, event, changes, error)) {
+            projection.discard();
             *failedAt = event.position;
             return false;
         }
         position = event.position;
+    }
+    if (!projection.flush(sql, error)) {
+        projection.discard();
+        *failedAt = 0; // a write of several events' sums: no single event to blame
+        return false;
     }
     *newCheckpoint = position;
     return setCheckpoint(sql, projection.name(), position, error);

@@ -28,5 +28,10 @@ using EventGuard = std::function<bool(const Event& event, QString* error)>;
 bool applyBatch(SqlContext& sql, Projection& projection, const EventList& events,
                 ChangeSet& changes, qint64* newCheckpoint, qint64* failedAt, QString* error,
                 const EventGuard& guard = {});
+/// The same, for a caller that has read the stored checkpoint (`stored`)
+/// inside this same transaction already.
+bool applyBatchFrom(SqlContext& sql, Projection& projection, qint64 stored, const EventList& events,
+                    ChangeSet& changes, qint64* newCheckpoint, qint64* failedAt, QString* error,
+                    const EventGuard& guard = {});
 
 } // namespace cqrs::ReadStore

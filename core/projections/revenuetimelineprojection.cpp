@@ -2,6 +2,8 @@
 
 #include "projections/payload.h"
 
+#include <algorithm>
+
 namespace cqrs {
 
 QString RevenueTimelineProjection::name() const { return QStringLiteral("revenue_timeline"); }
@@ -22,34 +24,52 @@ QStringList RevenueTimelineProjection::tables() const
     return {QStringLiteral("rv_revenue_timeline")};
 }
 
-bool RevenueTimelineProjection::apply(SqlContext& sql, const Event& event, ChangeSet& changes,
-                                      QString* error)
+bool RevenueTimelineProjection::apply(SqlContext& /*sql*/, const Event& event, ChangeSet& changes,
+                                      QString* /*error*/)
 {
+    // Every change here is a sum: gathered per second, written by flush().
     const QJsonObject& p = event.payload;
-    qint64 second = 0;
-    QString statement;
-    if (event.type == EventType::OrderPlaced) {
-        second = payload::integer(p, "placedAtMs") / 1000;
-        statement = QStringLiteral(
-            "INSERT INTO rv_revenue_timeline (second, orders_placed, revenue_cents) VALUES (?, 1, ?) "
-            "ON CONFLICT(second) DO UPDATE SET orders_placed = orders_placed + 1, "
-            "revenue_cents = revenue_cents + excluded.revenue_cents");
-    } else if (event.type == EventType::OrderCancelled) {
-        second = payload::integer(p, "cancelledAtMs") / 1000;
-        statement = QStringLiteral(
-            "INSERT INTO rv_revenue_timeline (second, orders_cancelled, refunded_cents) "
-            "VALUES (?, 1, ?) ON CONFLICT(second) DO UPDATE SET "
-            "orders_cancelled = orders_cancelled + 1, "
-            "refunded_cents = refunded_cents + excluded.refunded_cents");
-    } else {
+    const bool placed = event.type == EventType::OrderPlaced;
+    if (!placed && event.type != EventType::OrderCancelled)
         return true;
+    const qint64 second = payload::integer(p, placed ? "placedAtMs" : "cancelledAtMs") / 1000;
+    auto pending = std::find_if(m_pending.begin(), m_pending.end(),
+                                [second](const PendingSecond& s) { return s.second == second; });
+    if (pending == m_pending.end())
+        pending = m_pending.insert(m_pending.end(), PendingSecond{second, 0, 0, 0, 0});
+    const qint64 totalCents = payload::integer(p, "totalCents");
+    if (placed) {
+        ++pending->ordersPlaced;
+        pending->revenueCents += totalCents;
+    } else {
+        ++pending->ordersCancelled;
+        pending->refundedCents += totalCents;
     }
-    QSqlQuery& upsert = sql.prepared(statement);
-    upsert.addBindValue(second);
-    upsert.addBindValue(payload::integer(p, "totalCents"));
-    if (!sql.exec(upsert, error))
-        return false;
     changes.timelineSeconds.insert(second);
+    return true;
+}
+
+bool RevenueTimelineProjection::flush(SqlContext& sql, QString* error)
+{
+    QSqlQuery& upsert = sql.prepared(QStringLiteral(
+        "INSERT INTO rv_revenue_timeline (second, orders_placed, revenue_cents, orders_cancelled, "
+        "refunded_cents) VALUES (?, ?, ?, ?, ?) ON CONFLICT(second) DO UPDATE SET "
+        "orders_placed = orders_placed + excluded.orders_placed, "
+        "revenue_cents = revenue_cents + excluded.revenue_cents, "
+        "orders_cancelled = orders_cancelled + excluded.orders_cancelled, "
+        "refunded_cents = refunded_cents + excluded.refunded_cents"));
+    for (const PendingSecond& pending : m_pending) {
+        upsert.addBindValue(pending.second);
+        upsert.addBindValue(pending.ordersPlaced);
+        upsert.addBindValue(pending.revenueCents);
+        upsert.addBindValue(pending.ordersCancelled);
+        upsert.addBindValue(pending.refundedCents);
+        if (!sql.exec(upsert, error)) {
+            m_pending.clear();
+            return false;
+        }
+    }
+    m_pending.clear();
     return true;
 }
 

@@ -2,6 +2,8 @@
 
 #include "projections/projection.h"
 
+#include <vector>
+
 namespace cqrs {
 
 /// Per-second buckets: orders placed and their revenue by placement time,
@@ -14,7 +16,22 @@ public:
     QStringList schema() const override;
     QStringList tables() const override;
     bool apply(SqlContext& sql, const Event& event, ChangeSet& changes, QString* error) override;
+    bool flush(SqlContext& sql, QString* error) override;
+    void discard() override { m_pending.clear(); }
     QString canonicalQuery() const override;
+
+private:
+        /// Sums of the current batch not written yet, per second, in order of
+    /// first appearance.
+    struct PendingSecond
+    {
+        qint64 second = 0;
+        qint64 ordersPlaced = 0;
+        qint64 revenueCents = 0;
+        qint64 ordersCancelled = 0;
+        qint64 refundedCents = 0;
+    };
+    std::vector<PendingSecond> m_pending;
 };
 
 } // namespace cqrs
