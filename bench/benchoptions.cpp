@@ -27,7 +27,7 @@ void BenchOptions::applyQuick()
     logEvents = 100'000;
     projectorLimitSeconds = 4;
     visibilitySeconds = 4;
-    contentionOrders = 10'000;
+    contentionOrders = 100'000; // the store size target 5 is stated for
     contentionSeconds = 4;
     guiSeconds = 5;
     memoryWarmupSeconds = 10;

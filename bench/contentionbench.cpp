@@ -160,7 +160,7 @@ void benchContention(const BenchOptions& options, ResultTable& table)
         lab->close();
     }
 
-    QList<double> crudP50, crudP99, cqrsP50, cqrsP99, crudReportP50, cqrsReportP50, cqrsWalMax;
+    QList<double> crudP50, crudP99, cqrsP50, cqrsP99, crudReportP50, cqrsReportP50, cqrsWalMax, cqrsMaxes;
     double cqrsWal = 0, crudMax = 0, cqrsMax = 0;
     QString failures;
     const auto record = [&failures](const Phase& phase) {
@@ -190,6 +190,7 @@ void benchContention(const BenchOptions& options, ResultTable& table)
             double& max = crud ? crudMax : cqrsMax;
             max = std::max(max, phase.checkout.maxMs());
             if (!crud) {
+                cqrsMaxes.append(phase.checkout.maxMs());
                 cqrsWalMax.append(double(phase.walMaxBytes));
                 cqrsWal = std::max(cqrsWal, double(phase.walMaxBytes));
             }
@@ -240,11 +241,15 @@ void benchContention(const BenchOptions& options, ResultTable& table)
 
     ResultRow stallRow;
     stallRow.id = QStringLiteral("5b′");
-    stallRow.what = QStringLiteral("  CQRS physical, longest checkout of all phases (max stall)");
+    QStringList maxes;
+    for (double m : std::as_const(cqrsMaxes))
+        maxes << formatMs(m);
+    stallRow.what = QStringLiteral("  CQRS physical, longest checkout of all phases (max stall; per phase %1)")
+                        .arg(maxes.join(QStringLiteral(", ")));
     stallRow.figure = formatMs(cqrsMax);
     stallRow.target = QStringLiteral("< 20 ms");
     stallRow.verdict = cqrsMax < 20 ? Verdict::Met : Verdict::Missed;
-    stallRow.data = {{QStringLiteral("max_ms"), cqrsMax}};
+    stallRow.data = {{QStringLiteral("max_ms"), cqrsMax}, {QStringLiteral("max_runs_ms"), jsonArray(cqrsMaxes)}};
     table.add(stallRow);
 
     ResultRow walRow;
