@@ -127,6 +127,49 @@ private Q_SLOTS:
         QCOMPARE(fileJournal(writeDb), QStringLiteral("delete"));
     }
 
+    void synchronousUpdateNeverSpansTwoJournals_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<bool>("inlineUpdate");
+        QTest::newRow("crud (rollback journal, views in read.db)") << int(ArchitectureMode::Crud) << false;
+        QTest::newRow("physical (WAL, views in read.db)") << int(ArchitectureMode::Physical) << true;
+        QTest::newRow("logical (WAL, views in write.db)") << int(ArchitectureMode::Logical) << true;
+    }
+
+    void synchronousUpdateNeverSpansTwoJournals()
+    {
+        // One transaction across write.db on the rollback journal and
+        // read.db on WAL is not atomic in SQLite; there the projectors fold.
+        QFETCH(int, mode);
+        QFETCH(bool, inlineUpdate);
+        LabHarness harness{ArchitectureMode(mode)};
+        harness.config().synchronousUpdate = true;
+        openLab(harness);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(harness.lab().synchronousUpdate());
+        QCOMPARE(harness.lab().synchronousUpdateActive(), inlineUpdate);
+        QCOMPARE(harness.run(order(4, {line(blueMug, 2)})).status, CommandResult::Status::Accepted);
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(harness.lab()), qPrintable(describe(harness.lab())), longWaitMs);
+        CQRS_COMPARE_WITH_CRUD(harness.lab().queries(), harness.viewMode());
+    }
+
+    void aRollbackStoreSwitchedToLogicalTurnsToWal()
+    {
+        // The views move into write.db; the projectors' writer connection
+        // there turns it to WAL, and the Lab says so.
+        LabHarness harness(ArchitectureMode::Crud);
+        openLab(harness);
+        if (QTest::currentTestFailed())
+            return;
+        harness.lab().setArchitecture(ArchitectureMode::Logical);
+        QCOMPARE(harness.lab().journal(), JournalMode::WriteAheadLog);
+        QVERIFY(harness.lab().reopenNeededFor(ArchitectureMode::Crud));
+        QCOMPARE(harness.run(order(5, {line(blueMug, 1)})).status, CommandResult::Status::Accepted);
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(harness.lab()), qPrintable(describe(harness.lab())), longWaitMs);
+        QCOMPARE(fileJournal(harness.lab().writeDbPath()), QStringLiteral("wal"));
+    }
+
     void aReportOnTheWriteStoreHoldsCommitsBackOnlyOnTheRollbackJournal_data()
     {
         QTest::addColumn<int>("mode");

@@ -143,7 +143,7 @@ MainWindow::MainWindow(const QString& dataDirectory, QWidget* parent)
             m_lab->projections().retry(name);
     });
     connect(m_controls, &ControlsPanel::architectureChanged, this, [this](ArchitectureMode mode) {
-        if (m_lab && (m_ready || m_openFailed) && m_lab->reopenNeededFor(mode)) {
+        if (m_lab && ((m_ready && m_lab->reopenNeededFor(mode)) || m_openFailed)) {
             // CRUD runs on the rollback journal, CQRS on WAL: SQLite only
             // switches with every connection closed.
             saveSettings();
@@ -210,6 +210,10 @@ MainWindow::~MainWindow()
         m_analytics->stop();
     if (m_traffic)
         m_traffic->stop();
+    // The bus calls the stream directly from its worker after each commit:
+    // no commit may come once the stream's worker is gone.
+    if (m_lab)
+        m_lab->bus().close();
     if (m_stream)
         m_stream->stop();
     if (m_lab)
@@ -368,6 +372,12 @@ void MainWindow::startLab()
 
 void MainWindow::onLabOpened(const StoreInfo& info)
 {
+    if (!info.ok && m_lab->reopenNeededFor(m_controls->architecture())) {
+        // The knob moved on while this store opened (and failed): try the
+        // mode it shows now.
+        restartLab(false, tr("Reopening the write store for %1…").arg(architectureModeName(m_controls->architecture()).toUpper()));
+        return;
+    }
     if (!info.ok) {
         m_openFailed = true;
         m_form->setEnabled(false);
@@ -744,6 +754,7 @@ void MainWindow::restartLab(bool wipe, const QString& status)
             analytics->stop();
         if (traffic)
             traffic->stop();
+        old->bus().close(); // its worker calls the stream after each commit
         if (stream)
             stream->stop();
         old->close();

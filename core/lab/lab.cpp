@@ -100,6 +100,12 @@ void Lab::setArchitecture(ArchitectureMode mode)
     if (mode == m_architecture)
         return;
     m_architecture = mode;
+    if (mode == ArchitectureMode::Logical && m_journal == JournalMode::Rollback) {
+        // The views move into write.db, and the projectors' writer
+        // connection there turns the file to WAL (SQLite allows that with
+        // other connections open): from now on this store runs on WAL.
+        m_journal = JournalMode::WriteAheadLog;
+    }
     if (mode != ArchitectureMode::Crud && mode != m_projectionStore) {
         m_projectionStore = mode;
         m_engine->switchReadStore(projectionStorePath(mode));
@@ -142,7 +148,13 @@ void Lab::applyInlineHook()
     if (!m_open)
         return;
     const bool attach = m_projectionStore == ArchitectureMode::Physical;
-    if (m_synchronous) {
+    // Not across journals: a commit spanning write.db on the rollback
+    // journal and read.db on WAL is not atomic in SQLite (read.db commits
+    // first; a crash before write.db's journal is deleted would leave the
+    // views ahead of the log). A CRUD dashboard does not read the views, so
+    // on the rollback journal the projectors fold them afterwards instead.
+    m_inlineActive = m_synchronous && !(attach && m_journal == JournalMode::Rollback);
+    if (m_inlineActive) {
         const QString attached = attach ? readDbPath() : QString();
         m_bus->setInlineHook(m_engine->inlineHook(attached), attached);
     }

@@ -60,10 +60,12 @@ public:
 
     ArchitectureMode architecture() const { return m_architecture; }
     /// Switches where queries go (and where the projectors write) at once.
-    /// The write store's journal stays as it was opened, though: SQLite only
-    /// leaves WAL with every connection closed. To cross between CRUD and
-    /// CQRS with the right journal, close this Lab and open a new one on the
-    /// same folder (see reopenNeededFor()).
+    /// The write store keeps the journal it was opened with, though: SQLite
+    /// only leaves WAL with every connection closed. (The one exception: a
+    /// rollback-journal store switched to logical turns to WAL, because the
+    /// projectors then write into it; journal() follows.) To cross between
+    /// CRUD and CQRS with the right journal, close this Lab and open a new
+    /// one on the same folder (see reopenNeededFor()).
     void setArchitecture(ArchitectureMode mode);
     /// The journal a store opened in `mode` runs on: rollback for CRUD, WAL
     /// for the CQRS modes.
@@ -73,6 +75,10 @@ public:
     /// Whether running in `mode` needs another journal than this Lab has.
     bool reopenNeededFor(ArchitectureMode mode) const { return journalFor(mode) != m_journal; }
     bool synchronousUpdate() const { return m_synchronous; }
+    /// Whether commands really update the views in their own transaction:
+    /// not on the rollback journal with the views in read.db, where SQLite
+    /// could not commit both files atomically (the projectors fold instead).
+    bool synchronousUpdateActive() const { return m_inlineActive; }
     void setSynchronousUpdate(bool synchronous);
 
 Q_SIGNALS:
@@ -88,6 +94,7 @@ private:
     ArchitectureMode m_projectionStore;
     JournalMode m_journal;
     bool m_synchronous;
+    bool m_inlineActive = false;
     bool m_open = false;
     bool m_closed = false; // close() ran: a late open answer starts nothing
     std::unique_ptr<CommandBus> m_bus;

@@ -83,6 +83,7 @@ bool applyBatchFrom(SqlContext& sql, Projection& projection, qint64 stored, cons
         if (event.position <= position)
             continue; // already folded in (by the synchronous path, or before a restart)
         if (event.position != position + 1) {
+            projection.discard(); // sums gathered before the gap go with the savepoint
             *failedAt = event.position;
             *error = QStringLiteral("event %1 follows checkpoint %2: the log has a gap")
                          .arg(event.position)

@@ -63,7 +63,11 @@ bool SqlConnection::open(QString* error)
         return false;
     const QStringList pragmas{QStringLiteral("PRAGMA soft_heap_limit = %1").arg(sqliteSoftHeapLimitBytes),
                               QStringLiteral("PRAGMA foreign_keys = ON"),
-                              QStringLiteral("PRAGMA synchronous = NORMAL"),
+                              // WAL is safe with NORMAL; the rollback journal needs FULL
+                              // (SQLite's default there) to survive a power cut.
+                              m_role == Role::Writer && m_journal == JournalMode::Rollback
+                                  ? QStringLiteral("PRAGMA synchronous = FULL")
+                                  : QStringLiteral("PRAGMA synchronous = NORMAL"),
                               QStringLiteral("PRAGMA temp_store = MEMORY")};
     for (const QString& pragma : pragmas) {
         if (!execSql(db, pragma, error))
