@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QPromise>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace cqrs {
 
@@ -57,23 +58,38 @@ QFuture<StoreInfo> Lab::open()
     // only then does the caller learn the answer.
     auto opened = std::make_shared<QPromise<StoreInfo>>();
     opened->start();
-    whenReady(m_bus->open(store), this, [this, opened](const StoreInfo& info) {
-        if (m_closed) {
-            // close() came first: start nothing, say so.
-            opened->addResult(StoreInfo{false, QStringLiteral("The lab was closed while its store was opening."), {}, false});
+    const auto refuseClosed = [opened] {
+        // close() came first: start nothing, say so.
+        opened->addResult(StoreInfo{false, QStringLiteral("The lab was closed while its store was opening."), {}, false});
+        opened->finish();
+    };
+    whenReady(m_bus->open(store), this, [this, opened, refuseClosed](const StoreInfo& info) {
+        if (m_closed)
+            return refuseClosed();
+        if (!info.ok) {
+            opened->addResult(info);
             opened->finish();
             return;
         }
-        if (info.ok) {
-            m_open = true;
-            m_engine->notifyCommitted(info.counters.headPosition);
-            m_engine->start();
-            m_lag->start(m_config.lagIntervalMs);
-            applyInlineHook();
-            applyCheckpointPolicy();
-        }
-        opened->addResult(info);
-        opened->finish();
+        // Preparing the read store runs SQL: on the pool, not on this thread.
+        const QString readStore = m_engine->readDbPath();
+        whenReady(QtConcurrent::run([readStore] { return ProjectionEngine::prepareStore(readStore); }), this,
+                  [this, opened, refuseClosed, info, readStore](const ProjectionEngine::Checkpoints& prepared) {
+                      if (m_closed)
+                          return refuseClosed();
+                      m_open = true;
+                      m_engine->notifyCommitted(info.counters.headPosition);
+                      // The store moved meanwhile (an architecture switch): prepare that one.
+                      if (m_engine->readDbPath() == readStore)
+                          m_engine->start(prepared);
+                      else
+                          m_engine->start();
+                      m_lag->start(m_config.lagIntervalMs);
+                      applyInlineHook();
+                      applyCheckpointPolicy();
+                      opened->addResult(info);
+                      opened->finish();
+                  });
     });
     return opened->future();
 }

@@ -17,33 +17,6 @@ namespace cqrs {
 
 namespace {
 
-/// Creates the views' tables in the read store at `path` (when missing) and
-/// reads their checkpoints, on the calling thread. The projectors do the same
-/// on their own threads, but only later: doing it first means that no query
-/// and no synchronous update aimed at the store finds its tables missing, and
-/// that read-your-writes waits for this store's checkpoints, not the old one's.
-QHash<QString, qint64> prepareStore(const QString& path)
-{
-    QHash<QString, qint64> checkpoints;
-    QString error;
-    SqlConnection connection(QStringLiteral("prepare"), path, SqlConnection::Role::Writer);
-    if (connection.open(&error)) {
-        SqlContext sql(connection.db());
-        ProjectionList projections = createProjections();
-        if (sql.exec(QStringLiteral("BEGIN IMMEDIATE"), &error)) {
-            if (ReadStore::prepare(sql, projections, &error) && sql.exec(QStringLiteral("COMMIT"), &error)) {
-                for (const auto& projection : projections)
-                    checkpoints.insert(projection->name(),
-                                       std::max<qint64>(0, ReadStore::checkpoint(sql, projection->name(), &error)));
-                return checkpoints;
-            }
-            sql.exec(QStringLiteral("ROLLBACK"), nullptr);
-        }
-    }
-    // The projectors will meet the same problem and report it as Failed.
-    qWarning("Cannot prepare the read store %s: %s", qUtf8Printable(path), qUtf8Printable(error));
-    return checkpoints;
-}
 
 /// The name under which the file `path` is attached to `db`, or empty.
 QString attachedSchema(const QSqlDatabase& db, const QString& path)
@@ -94,15 +67,39 @@ ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, int 
     }
 }
 
+ProjectionEngine::Checkpoints ProjectionEngine::prepareStore(const QString& path)
+{
+    Checkpoints checkpoints;
+    QString error;
+    SqlConnection connection(QStringLiteral("prepare"), path, SqlConnection::Role::Writer);
+    if (connection.open(&error)) {
+        SqlContext sql(connection.db());
+        ProjectionList projections = createProjections();
+        if (sql.exec(QStringLiteral("BEGIN IMMEDIATE"), &error)) {
+            if (ReadStore::prepare(sql, projections, &error) && sql.exec(QStringLiteral("COMMIT"), &error)) {
+                for (const auto& projection : projections)
+                    checkpoints.insert(projection->name(),
+                                       std::max<qint64>(0, ReadStore::checkpoint(sql, projection->name(), &error)));
+                return checkpoints;
+            }
+            sql.exec(QStringLiteral("ROLLBACK"), nullptr);
+        }
+    }
+    // The projectors will meet the same problem and report it as Failed.
+    qWarning("Cannot prepare the read store %s: %s", qUtf8Printable(path), qUtf8Printable(error));
+    return checkpoints;
+}
+
 ProjectionEngine::~ProjectionEngine() { stop(); }
 
-void ProjectionEngine::start()
+void ProjectionEngine::start() { start(prepareStore(readDbPath())); }
+
+void ProjectionEngine::start(const Checkpoints& prepared)
 {
     if (m_started)
         return;
     m_started = true;
-    const QString store = readDbPath();
-    m_board.switchStore(store, prepareStore(store));
+    m_board.switchStore(readDbPath(), prepared);
     for (QThread* thread : m_threads)
         thread->start();
     for (ProjectorGroup* group : m_groups)

@@ -50,7 +50,19 @@ public:
                      QObject* parent = nullptr);
     ~ProjectionEngine() override;
 
-    /// Starts the projector threads (the projectors open their own connections).
+    using Checkpoints = QHash<QString, qint64>;
+
+    /// Creates the views' tables in the read store at `path` (when missing)
+    /// and reads their checkpoints. Runs SQL and may wait for a lock: call it
+    /// off the GUI thread (Lab does), then pass the answer to start().
+    /// Preparing before the projectors start means that no query and no
+    /// synchronous update aimed at the store finds its tables missing, and
+    /// that read-your-writes waits for this store's checkpoints.
+    static Checkpoints prepareStore(const QString& path);
+    /// Starts the projector threads (the projectors open their own
+    /// connections) on a store prepareStore() has prepared.
+    void start(const Checkpoints& prepared);
+    /// The same, preparing the store on the calling thread first.
     void start();
     /// Stops and joins the projector threads. Idempotent.
     void stop();
