@@ -2,10 +2,12 @@
 // the handle of a Qt QSQLITE connection, and its busy wait.
 #include "write/sqlitestatement.h"
 
+#include <QElapsedTimer>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <sqlite3.h>
 
@@ -120,7 +122,11 @@ private Q_SLOTS:
         {
             SqliteStatement begin(waiter, "BEGIN IMMEDIATE");
             QString error;
+            QElapsedTimer waited;
+            waited.start();
             QVERIFY(!begin.exec(&error));
+            // It waited its whole timeout first (sleeps only ever overshoot).
+            QVERIFY2(waited.elapsed() >= 30, qPrintable(QString::number(waited.elapsed())));
             QVERIFY2(error.contains(QStringLiteral("locked")), qPrintable(error));
         }
         sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -141,8 +147,10 @@ private Q_SLOTS:
             SqliteStatement begin(waiter, "BEGIN IMMEDIATE");
             began = begin.exec(&error);
         });
-        // Whether the contender is already waiting or not yet trying, it must
-        // get the lock once the holder lets go (well within its 10 s).
+        // Hold the lock a while, so the contender finds it taken and has to
+        // wait (without a busy handler it would fail at once); it must get
+        // the lock once the holder lets go, well within its 10 s.
+        QThread::msleep(200);
         QCOMPARE(sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
         contender.join();
         QVERIFY2(began, qPrintable(error));
