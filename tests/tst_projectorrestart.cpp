@@ -60,16 +60,13 @@ private:
         // The gate holds the worker in a blocker command (which it then
         // fails, so the blocker appends nothing) while the orders queue up.
         WorkerGate gate;
-        lab.bus().setInlineHook(gate.hook());
-        const PlaceOrder blockerCommand = order(1, {line(notebook, 1)});
-        gate.fail(blockerCommand.meta.id);
-        QFuture<CommandResult> blocker = lab.bus().submit(blockerCommand);
-        QTRY_VERIFY_WITH_TIMEOUT(gate.workerWaiting(), longWaitMs);
-        QList<QFuture<CommandResult>> placed;
+        QList<Command> orders;
         for (int i = 0; i < orderCount; ++i)
-            placed << lab.bus().submit(order(1 + i % 7, {line(blueMug, 1 + i % 3), line(teaTowel, 1)}));
-        gate.open();
-        QCOMPARE(await(blocker).status, CommandResult::Status::Failed);
+            orders << order(1 + i % 7, {line(blueMug, 1 + i % 3), line(teaTowel, 1)});
+        QList<QFuture<CommandResult>> placed;
+        submitAsOneGroup(lab.bus(), gate, order(1, {line(notebook, 1)}), orders, &placed);
+        if (QTest::currentTestFailed())
+            return;
         const qint64 groupCommit = await(placed.first()).committedNs;
         for (const QFuture<CommandResult>& future : placed) {
             QVERIFY(await(future).accepted());

@@ -2,7 +2,9 @@
 
 #include "commands/commandbus.h"
 
+#include <QFuture>
 #include <QList>
+#include <QTest>
 #include <QUuid>
 
 #include <condition_variable>
@@ -83,5 +85,25 @@ private:
     };
     std::shared_ptr<State> m_state = std::make_shared<State>();
 };
+
+/// Submits `commands` so that they reach the write store in one group
+/// commit: `gate` holds the worker in `blocker` (and fails it, so it appends
+/// nothing) while they queue up. The gate's hook stays installed; remove it
+/// with setInlineHook({}). On failure it records the failure and returns;
+/// callers check QTest::currentTestFailed().
+template<typename C>
+void submitAsOneGroup(CommandBus& bus, WorkerGate& gate, const C& blocker, const QList<Command>& commands,
+                      QList<QFuture<CommandResult>>* placed)
+{
+    bus.setInlineHook(gate.hook());
+    gate.fail(blocker.meta.id);
+    QFuture<CommandResult> held = bus.submit(blocker);
+    QTRY_VERIFY_WITH_TIMEOUT(gate.workerWaiting(), 30'000);
+    for (const Command& command : commands)
+        placed->append(bus.submit(command));
+    gate.open();
+    held.waitForFinished();
+    QCOMPARE(held.result().status, CommandResult::Status::Failed);
+}
 
 } // namespace cqrs::test
