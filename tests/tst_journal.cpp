@@ -21,11 +21,12 @@ constexpr qint64 blueMug = 1;
 class Connection final
 {
 public:
-    explicit Connection(const QString& path)
+    explicit Connection(const QString& path, const QString& options = {})
         : m_name(QStringLiteral("journal-test-%1").arg(++s_count))
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
         db.setDatabaseName(path);
+        db.setConnectOptions(options);
         db.open();
     }
     ~Connection()
@@ -49,6 +50,15 @@ QString fileJournal(const QString& path)
 {
     const Connection connection(path);
     return connection.scalar(QStringLiteral("PRAGMA journal_mode"));
+}
+
+/// On the rollback journal a commit that waits for readers holds SQLite's
+/// PENDING lock, and a new reader is turned away at once: true then.
+bool newReadersAreLockedOut(const QString& path)
+{
+    const Connection probe(path, QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
+    QSqlQuery query(probe.db());
+    return !query.exec(QStringLiteral("SELECT COUNT(*) FROM orders"));
 }
 
 qint64 ordersIn(const QString& path)
@@ -196,8 +206,9 @@ private Q_SLOTS:
 
         QFuture<CommandResult> placed = harness.lab().bus().submit(order(3, {line(blueMug, 1)}));
         if (ArchitectureMode(mode) == ArchitectureMode::Crud) {
-            // The commit needs the file to itself: it waits for the report.
-            QTest::qWait(400);
+            // The commit needs the file to itself: it waits for the report,
+            // holding the lock that turns new readers away meanwhile.
+            QTRY_VERIFY_WITH_TIMEOUT(newReadersAreLockedOut(harness.lab().writeDbPath()), longWaitMs);
             QVERIFY(!placed.isFinished());
             reading.finish();
             QVERIFY(report.db().commit());

@@ -7,10 +7,10 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <thread>
 
 using namespace cqrs;
@@ -136,26 +136,47 @@ private Q_SLOTS:
 
     void busyWaitGetsTheLockOnceItIsFree()
     {
-        sqlite3* holder = openRaw(path());
-        sqlite3* waiter = openRaw(path());
-        QVERIFY(holder && waiter);
-        QCOMPARE(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+        // On a rollback journal a reader's SHARED lock holds a COMMIT back:
+        // the writer takes PENDING (new readers are turned away, which shows
+        // it is waiting) and polls in the busy handler for EXCLUSIVE. Without
+        // a busy wait the COMMIT would fail at once.
+        const QByteArray file = m_dir.filePath(QStringLiteral("rollback.db")).toUtf8();
+        const auto open = [&file] {
+            sqlite3* db = nullptr;
+            sqlite3_open_v2(file.constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+            return db;
+        };
+        sqlite3* reader = open();
+        sqlite3* waiter = open();
+        QVERIFY(reader && waiter);
+        QCOMPARE(sqlite3_exec(waiter, "PRAGMA journal_mode = DELETE; CREATE TABLE t (x)", nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        QCOMPARE(sqlite3_exec(reader, "BEGIN; SELECT COUNT(*) FROM t", nullptr, nullptr, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(waiter, "BEGIN IMMEDIATE; INSERT INTO t VALUES (1)", nullptr, nullptr, nullptr),
+                 SQLITE_OK);
         SqliteStatement::setFineBusyWait(waiter, 10'000);
-        bool began = false;
+        std::atomic<bool> done = false;
+        bool committed = false;
         QString error;
-        std::thread contender([&] {
-            SqliteStatement begin(waiter, "BEGIN IMMEDIATE");
-            began = begin.exec(&error);
+        // jthread: a failed check below still joins it on the way out.
+        std::jthread contender([&] {
+            SqliteStatement commit(waiter, "COMMIT");
+            committed = commit.exec(&error);
+            done = true;
         });
-        // Hold the lock a while, so the contender finds it taken and has to
-        // wait (without a busy handler it would fail at once); it must get
-        // the lock once the holder lets go, well within its 10 s.
-        QThread::msleep(200);
-        QCOMPARE(sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+        const auto readersLockedOut = [&open] {
+            sqlite3* probe = open();
+            const int rc = sqlite3_exec(probe, "SELECT COUNT(*) FROM t", nullptr, nullptr, nullptr);
+            sqlite3_close(probe);
+            return rc == SQLITE_BUSY;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(readersLockedOut(), 5'000);
+        QVERIFY(!done);
+        // The reader lets go: the waiting COMMIT gets the lock, well within 10 s.
+        QCOMPARE(sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
         contender.join();
-        QVERIFY2(began, qPrintable(error));
-        QCOMPARE(sqlite3_exec(waiter, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
-        sqlite3_close(holder);
+        QVERIFY2(committed, qPrintable(error));
+        sqlite3_close(reader);
         sqlite3_close(waiter);
     }
 };
