@@ -21,7 +21,7 @@ public:
     QString canonicalQuery() const override;
 
 private:
-        /// Sales of the current batch not written yet, per product, in order of
+    /// Sales of the current batch not written yet, per product, in order of
     /// first appearance: sums of units and revenue, and the stock after the
     /// product's latest line (the last write wins, as event by event).
     struct PendingSales

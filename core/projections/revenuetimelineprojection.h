@@ -21,7 +21,7 @@ public:
     QString canonicalQuery() const override;
 
 private:
-        /// Sums of the current batch not written yet, per second, in order of
+    /// Sums of the current batch not written yet, per second, in order of
     /// first appearance.
     struct PendingSecond
     {
