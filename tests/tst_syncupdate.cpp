@@ -6,6 +6,7 @@
 // updates works, and so does switching the architecture while synchronous.
 #include "readsupport.h"
 
+#include <QFileInfo>
 #include <QScopeGuard>
 #include <QTest>
 
@@ -223,6 +224,51 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
         placeAndSeeAtOnce(harness, 5, 10);
         CQRS_COMPARE_WITH_CRUD(lab.queries(), harness.viewMode());
+    }
+
+    void readStoreIsCheckpointedInTheBackground_data()
+    {
+        QTest::addColumn<bool>("synchronous");
+        QTest::newRow("projectors") << false;
+        QTest::newRow("synchronous update") << true;
+    }
+
+    void readStoreIsCheckpointedInTheBackground()
+    {
+        // Nobody who commits into read.db checkpoints it (the projectors'
+        // connection and, in synchronous mode, the command worker's run with
+        // wal_autocheckpoint = 0): read.db's own checkpointer copies its WAL
+        // back, whichever of them wrote it. Before it existed, read.db's WAL
+        // grew without bound in synchronous mode.
+        QFETCH(bool, synchronous);
+        LabHarness harness{ArchitectureMode::Physical};
+        openLab(harness);
+        if (QTest::currentTestFailed())
+            return;
+        Lab& lab = harness.lab();
+        WalCheckpointer& checkpointer = lab.readCheckpointer();
+        QCOMPARE(QFileInfo(checkpointer.path()).fileName(), QStringLiteral("read.db"));
+        QVERIFY(checkpointer.isRunning());
+        QVERIFY(checkpointer.isActive());
+        lab.setSynchronousUpdate(synchronous);
+        CommandResult last;
+        for (int i = 0; i < 20; ++i) {
+            last = harness.run(order(20 + i, {line(blueMug, 1), line(teaTowel, 2)}));
+            QVERIFY2(last.accepted(), qPrintable(last.reason));
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab, last.lastPosition), qPrintable(describe(lab)), longWaitMs);
+        // Every frame written so far ends up in read.db: a checkpoint that
+        // started after the last commit leaves none behind.
+        const qint64 after = checkpointer.checkpoints();
+        QTRY_VERIFY_WITH_TIMEOUT(checkpointer.checkpoints() > after + 1, longWaitMs);
+        QCOMPARE(checkpointer.lastWalFrames(), qint64(0));
+        QVERIFY(QFileInfo(harness.scratchPath(QStringLiteral("read.db-wal"))).size() > 0);
+
+        // With the views in write.db, read.db is left alone.
+        lab.setArchitecture(ArchitectureMode::Logical);
+        QVERIFY(!checkpointer.isActive());
+        lab.setArchitecture(ArchitectureMode::Physical);
+        QVERIFY(checkpointer.isActive());
     }
 };
 

@@ -24,6 +24,7 @@ Lab::Lab(LabConfig config, QObject* parent)
     m_queries = std::make_unique<QueryService>(&m_engine->board(), m_config.queryThreads);
     m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
     m_checkpointer = std::make_unique<WalCheckpointer>(writeDbPath());
+    m_readCheckpointer = std::make_unique<WalCheckpointer>(readDbPath());
     CommandBus* bus = m_bus.get();
     m_lag = std::make_unique<LagMonitor>(writeDbPath(), &m_engine->board(), &m_engine->recorder(),
                                          [bus] { return bus->counters(); });
@@ -99,6 +100,7 @@ void Lab::close()
     // Writers first, so nothing new arrives; then the read side.
     m_bus->close();
     m_checkpointer->stop();
+    m_readCheckpointer->stop();
     m_lag->stop();
     m_engine->stop();
     m_queries->stop();
@@ -126,6 +128,7 @@ void Lab::setArchitecture(ArchitectureMode mode)
         m_projectionStore = mode;
         m_engine->switchReadStore(projectionStorePath(mode));
     }
+    // applyCheckpointPolicy() below follows the projectors to their store.
     m_queries->setStores(mode, writeDbPath(), readDbPath());
     applyInlineHook();
     applyCheckpointPolicy();
@@ -157,6 +160,14 @@ void Lab::applyCheckpointPolicy()
     });
     m_checkpointer->setActive(background);
     m_checkpointer->start();
+    // The projectors' connection never checkpoints (wal_autocheckpoint = 0,
+    // see ProjectorGroup::store()): whoever writes read.db, this thread
+    // keeps its WAL bounded, in every mode, synchronous update included.
+    // Started once read.db exists; idle while the views live in write.db.
+    const bool readStore = m_projectionStore == ArchitectureMode::Physical;
+    m_readCheckpointer->setActive(readStore);
+    if (readStore)
+        m_readCheckpointer->start();
 }
 
 void Lab::applyInlineHook()

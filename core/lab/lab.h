@@ -50,7 +50,10 @@ public:
     ProjectionEngine& projections() { return *m_engine; }
     QueryService& queries() { return *m_queries; }
     LagMonitor& lag() { return *m_lag; }
+    /// The write store's checkpointer (active in the CQRS modes).
     WalCheckpointer& checkpointer() { return *m_checkpointer; }
+    /// read.db's checkpointer: active while the projectors write there.
+    WalCheckpointer& readCheckpointer() { return *m_readCheckpointer; }
 
     QString writeDbPath() const;
     QString readDbPath() const;
@@ -102,6 +105,7 @@ private:
     std::unique_ptr<QueryService> m_queries;
     std::unique_ptr<LagMonitor> m_lag;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
+    std::unique_ptr<WalCheckpointer> m_readCheckpointer;
 };
 
 } // namespace cqrs

@@ -407,6 +407,12 @@ SqlContext* ProjectorGroup::store(QString* error)
                                                       SqlConnection::Role::Writer);
     if (!connection->open(error))
         return nullptr;
+    // Never checkpoint inside our commit: that syncs both files and holds
+    // back every event of the batch. A background thread does it instead
+    // (Lab's checkpointers: read.db's always, write.db's in the CQRS modes;
+    // a CRUD store's command connection checkpoints write.db itself).
+    if (!execSql(connection->db(), QStringLiteral("PRAGMA wal_autocheckpoint = 0"), error))
+        return nullptr;
     m_connection = std::move(connection);
     m_sql = std::make_unique<SqlContext>(m_connection->db());
     return m_sql.get();

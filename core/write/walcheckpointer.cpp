@@ -2,6 +2,7 @@
 
 #include "util/sqlconnection.h"
 
+#include <QFileInfo>
 #include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
@@ -96,9 +97,9 @@ private:
     int m_lastBusy = 0;
 };
 
-WalCheckpointer::WalCheckpointer(QString writeDbPath, int intervalMs, QObject* parent)
+WalCheckpointer::WalCheckpointer(QString dbPath, int intervalMs, QObject* parent)
     : QObject(parent)
-    , m_path(std::move(writeDbPath))
+    , m_path(std::move(dbPath))
     , m_intervalMs(std::max(10, intervalMs))
 {
 }
@@ -107,8 +108,9 @@ WalCheckpointer::~WalCheckpointer() { stop(); }
 
 void WalCheckpointer::start()
 {
+    // "ckpt write.db", "ckpt read.db": thread names are cut at 15 bytes.
     m_thread.start(
-        QStringLiteral("wal-checkpointer"), [this] { return std::make_unique<Worker>(this); },
+        QStringLiteral("ckpt %1").arg(QFileInfo(m_path).fileName()), [this] { return std::make_unique<Worker>(this); },
         [](Worker* worker) { worker->begin(); });
 }
 

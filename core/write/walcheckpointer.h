@@ -8,23 +8,28 @@
 
 namespace cqrs {
 
-/// Keeps the write store's WAL file bounded without making commits pay for
-/// it: a thread of its own runs PASSIVE checkpoints every 50 ms (they never
-/// block the writer) and, past ~16 MiB of log, a RESTART that never waits
-/// for a lock (see the .cpp), while the command worker's connection has
+/// Keeps a store's WAL file bounded without making commits pay for it: a
+/// thread of its own runs PASSIVE checkpoints every 50 ms (they never block
+/// the writer) and, past ~16 MiB of log, a RESTART that never waits for a
+/// lock (see the .cpp), while the writers' connections have
 /// wal_autocheckpoint turned off. SQLite's default instead checkpoints
 /// inside whichever commit crosses 1,000 pages, and a reader that never
-/// pauses starves those checkpoints so the WAL grows without bound.
+/// pauses starves those checkpoints so the WAL grows without bound. The Lab
+/// runs one for the write store (the command worker's commits) and one for
+/// the read store (the projectors' commits: a checkpoint inside a
+/// projector's commit syncs both files, and every event of that batch became
+/// visible that much later).
 class WalCheckpointer final : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit WalCheckpointer(QString writeDbPath, int intervalMs = 50, QObject* parent = nullptr);
+    explicit WalCheckpointer(QString dbPath, int intervalMs = 50, QObject* parent = nullptr);
     ~WalCheckpointer() override;
 
     void start();
     void stop();
+    const QString& path() const { return m_path; }
     bool isRunning() const { return m_thread.isRunning(); }
     /// Thread-safe and non-blocking: an inactive checkpointer skips its turns.
     void setActive(bool active) { m_active.store(active); }
