@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -25,6 +26,8 @@ struct Channel
     std::mutex mutex;
     std::condition_variable wake;
     qint64 committedHead = 0;
+    /// (head, when its COMMIT returned) of every commit the reader has not taken yet.
+    std::deque<std::pair<qint64, qint64>> receipts;
     bool stop = false;
 };
 
@@ -52,19 +55,27 @@ void readerLoop(const QString& writeDbPath, const QString& readDbPath, Channel& 
         RawStatement insert(store, "INSERT OR REPLACE INTO raw_order_summary VALUES (?, ?, ?, ?, ?)");
         RawStatement checkpoint(store, "INSERT OR REPLACE INTO raw_checkpoint VALUES (1, ?)");
         std::vector<qint64> committed;
+        std::deque<std::pair<qint64, qint64>> receipts;
         while (true) {
             {
                 std::unique_lock lock(channel.mutex);
                 channel.wake.wait(lock, [&] { return channel.stop || channel.committedHead > position; });
                 if (channel.stop && channel.committedHead <= position)
                     return;
+                receipts.insert(receipts.end(), channel.receipts.begin(), channel.receipts.end());
+                channel.receipts.clear();
             }
             committed.clear();
             read.bind(1, position);
             begin.run();
             while (read.step()) {
                 position = read.int64(0);
-                committed.push_back(read.int64(3));
+                // Measured from its COMMIT, as the lab measures (the stored
+                // stamp, taken before the commit, when the writer has not
+                // said yet).
+                while (!receipts.empty() && receipts.front().first < position)
+                    receipts.pop_front();
+                committed.push_back(receipts.empty() ? read.int64(3) : receipts.front().second);
                 if (read.text(1) == "OrderPlaced")
                     insert.bind(1, read.int64(2))
                         .bind(2, read.int64(4))
@@ -138,6 +149,7 @@ RawPipelineResult runRawPipeline(const RawPipelineConfig& config)
                 {
                     std::lock_guard lock(channel.mutex);
                     channel.committedHead = store.head();
+                    channel.receipts.emplace_back(store.head(), done);
                 }
                 channel.wake.notify_one();
             }

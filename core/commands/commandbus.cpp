@@ -200,6 +200,8 @@ public:
                 return info;
             info.seeded = true;
         }
+        // From here on (the demo data is read from the log like any backlog).
+        m_model->setKeepStoredEvents(bool(m_config.onCommitted));
         publishCounters();
         info.ok = true;
         info.counters = m_model->counters();
@@ -238,6 +240,14 @@ public:
         }
         const qint64 now = monotonicNowNs();
         publishCounters();
+        if (m_config.onCommitted) {
+            // Empty unless this commit succeeded with events in it.
+            auto batch = std::make_shared<CommittedBatch>();
+            batch->events = m_model->takeCommittedEvents();
+            batch->committedNs = now;
+            if (!batch->events.isEmpty())
+                m_config.onCommitted(std::move(batch));
+        }
         {
             std::lock_guard lock(m_mutex);
             m_pending -= int(group.size());

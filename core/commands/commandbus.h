@@ -29,6 +29,12 @@ struct StoreConfig
     /// The journal the write store runs on (see JournalMode). Leaving WAL
     /// needs every other connection to the file closed.
     JournalMode journal = JournalMode::WriteAheadLog;
+    /// When set, called on the worker thread after every commit that
+    /// appended events, with those events as stored and the moment COMMIT
+    /// returned; before committed() is emitted. It must not block: it hands
+    /// the batch on (the Lab queues it to the projectors, which then need
+    /// not read those events back from the log).
+    std::function<void(std::shared_ptr<const CommittedBatch> batch)> onCommitted;
 };
 
 struct StoreInfo

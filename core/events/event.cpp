@@ -3,6 +3,7 @@
 #include "util/money.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <string>
 
@@ -24,6 +25,20 @@ constexpr TypeName typeNames[] = {
     {EventType::ProductDiscontinued, u"ProductDiscontinued"},
 };
 } // namespace
+
+Event StoredEvent::parsed() const
+{
+    Event event;
+    event.position = position;
+    event.type = type;
+    event.aggregateId = aggregateId;
+    event.payload = QJsonDocument::fromJson(payload).object();
+    event.committedAtMs = committedAtMs;
+    event.committedMonoNs = committedMonoNs;
+    event.commandId = commandId;
+    event.origin = origin;
+    return event;
+}
 
 QString eventTypeName(EventType type)
 {

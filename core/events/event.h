@@ -2,6 +2,7 @@
 
 #include "commands/commands.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QList>
 #include <QMetaType>
@@ -45,6 +46,34 @@ struct Event
 };
 
 using EventList = QList<Event>;
+
+/// An event as it is stored: the payload still its UTF-8 JSON. The command
+/// worker hands these to the projectors after each commit; the log reader
+/// builds them from rows. parsed() turns one into an Event, the same way
+/// for both, on the reader's thread.
+struct StoredEvent
+{
+    qint64 position = 0;
+    EventType type = EventType::OrderPlaced;
+    qint64 aggregateId = 0;
+    QByteArray payload;
+    qint64 committedAtMs = 0;
+    qint64 committedMonoNs = 0;
+    QUuid commandId;
+    CommandOrigin origin = CommandOrigin::Form;
+
+    Event parsed() const;
+};
+
+/// The events one commit of the write store made durable (positions
+/// contiguous, oldest first) and the moment that COMMIT returned, on the
+/// monotonic clock. An event's committedMonoNs is earlier: it is taken when
+/// its command is handled, before the group it is part of commits.
+struct CommittedBatch
+{
+    QList<StoredEvent> events;
+    qint64 committedNs = 0;
+};
 
 } // namespace cqrs
 

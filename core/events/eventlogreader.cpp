@@ -2,7 +2,6 @@
 
 #include "util/sqlconnection.h"
 
-#include <QJsonDocument>
 #include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -70,7 +69,7 @@ EventList EventLogReader::readAfter(qint64 after, int maxCount, QString* error)
     const auto done = qScopeGuard([&query] { query.finish(); });
     events.reserve(std::min(maxCount, 1'024));
     while (query.next()) {
-        Event event;
+        StoredEvent event;
         event.position = query.value(0).toLongLong();
         const QString typeName = query.value(1).toString();
         const auto type = eventTypeFromName(typeName);
@@ -86,12 +85,12 @@ EventList EventLogReader::readAfter(qint64 after, int maxCount, QString* error)
         // The payload and the command id are read as their stored UTF-8
         // bytes (CAST AS BLOB): as TEXT, SQLite would convert them to UTF-16
         // for Qt and we would convert the payload back for the JSON parser.
-        event.payload = QJsonDocument::fromJson(query.value(3).toByteArray()).object();
+        event.payload = query.value(3).toByteArray();
         event.committedAtMs = query.value(4).toLongLong();
         event.committedMonoNs = query.value(5).toLongLong();
         event.commandId = QUuid::fromString(QLatin1StringView(query.value(6).toByteArray()));
         event.origin = originFromName(query.value(7).toString()).value_or(CommandOrigin::Form);
-        events.append(std::move(event));
+        events.append(event.parsed());
     }
     return events;
 }

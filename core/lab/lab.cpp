@@ -55,6 +55,10 @@ QFuture<StoreInfo> Lab::open()
     store.maxGroupSize = m_config.maxGroupSize;
     m_journal = journalFor(m_architecture);
     store.journal = m_journal;
+    // The engine outlives the worker: close() closes the bus first.
+    store.onCommitted = [engine = m_engine.get()](std::shared_ptr<const CommittedBatch> batch) {
+        engine->offerCommitted(std::move(batch));
+    };
     // The read side starts on this object's thread once the store is open;
     // only then does the caller learn the answer.
     auto opened = std::make_shared<QPromise<StoreInfo>>();

@@ -144,6 +144,12 @@ void ProjectionEngine::notifyCommitted(qint64 head)
         QMetaObject::invokeMethod(group, &ProjectorGroup::scheduleStep, Qt::QueuedConnection);
 }
 
+void ProjectionEngine::offerCommitted(std::shared_ptr<const CommittedBatch> batch)
+{
+    for (ProjectorGroup* group : m_groups)
+        QMetaObject::invokeMethod(group, [group, batch] { group->offer(*batch); }, Qt::QueuedConnection);
+}
+
 void ProjectionEngine::forEach(const QString& projection,
                                const std::function<void(Projector*)>& action)
 {

@@ -77,6 +77,11 @@ public:
     /// New events up to `head` exist. Thread-safe and cheap: connect the
     /// command bus's committed() signal to it with a direct connection.
     void notifyCommitted(qint64 head);
+    /// The events of a commit as the command worker stored them, handed to
+    /// every projector thread so they need not read them back from the log.
+    /// Thread-safe; called on the command worker (StoreConfig::onCommitted)
+    /// before notifyCommitted().
+    void offerCommitted(std::shared_ptr<const CommittedBatch> batch);
 
     // Knobs. An empty name means every projection.
     void setDelay(const QString& projection, int delayMs, int jitterMs);

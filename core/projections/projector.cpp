@@ -349,12 +349,18 @@ bool Projector::finishPlanned(qint64 committedNs, const QString& commitError)
     QList<qint64> latencies;
     if (!m_rebuilding) {
         latencies.reserve(planned.events.size());
+        const EventFeed& feed = m_group->feed();
         for (const Event& event : planned.events) {
             // Only events committed while we were running say something about
             // visibility; a backlog from before a restart would not.
             if (event.position > planned.base && event.position <= planned.newCheckpoint
-                && event.committedMonoNs >= m_startedNs && commitTimeIsComparable(event))
-                latencies.append(committedNs - event.committedMonoNs);
+                && event.committedMonoNs >= m_startedNs && commitTimeIsComparable(event)) {
+                // From the moment its transaction committed, when the command
+                // worker told us; else from the stamp in the log, which is
+                // earlier (taken when its command was handled).
+                const qint64 commit = feed.commitTimeOf(event.position);
+                latencies.append(committedNs - (commit > 0 ? commit : event.committedMonoNs));
+            }
         }
     }
     const qint64 newCheckpoint = planned.newCheckpoint;
@@ -392,7 +398,10 @@ ProjectorGroup::ProjectorGroup(QString writeDbPath, QString readDbPath)
     , m_later(this)
 {
     m_poll.setInterval(pollIntervalMs);
-    connect(&m_poll, &QTimer::timeout, this, &ProjectorGroup::scheduleStep);
+    connect(&m_poll, &QTimer::timeout, this, [this] {
+        m_feed->verifyWithLog();
+        scheduleStep();
+    });
     m_later.setSingleShot(true);
     connect(&m_later, &QTimer::timeout, this, &ProjectorGroup::step);
 }
@@ -456,6 +465,12 @@ void ProjectorGroup::switchReadStore(const QString& readDbPath)
         for (Projector* projector : m_projectors)
             projector->storeSwitched();
     }
+    scheduleStep();
+}
+
+void ProjectorGroup::offer(const CommittedBatch& batch)
+{
+    m_feed->offer(batch);
     scheduleStep();
 }
 

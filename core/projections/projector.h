@@ -150,9 +150,14 @@ public:
 
     void add(Projector* projector) { m_projectors.push_back(projector); }
     EventFeed& feed() { return *m_feed; }
+    const EventFeed& feed() const { return *m_feed; }
     QString readDbPath() const { return m_readDbPath; }
     /// The open store (opening it when closed), or null with *error.
     SqlContext* store(QString* error);
+
+    /// The events of a commit, handed over by the command worker: into the
+    /// feed (no log read for them), and a step.
+    void offer(const CommittedBatch& batch);
 
 public Q_SLOTS:
     void start();

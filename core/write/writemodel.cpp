@@ -247,6 +247,7 @@ bool WriteModel::begin(QString* error)
 {
     m_tentativeHead = m_committedHead;
     m_tentativeCounters = m_counters;
+    m_uncommittedEvents.clear();
     // IMMEDIATE takes the write lock now, so a reader can never make the
     // commit fail half way through a group.
     // Prepared afresh each time, unlike the other statements: a compiled
@@ -266,6 +267,7 @@ bool WriteModel::commit(QString* error)
     m_committedHead = m_tentativeHead;
     m_counters = m_tentativeCounters;
     m_counters.headPosition = m_committedHead;
+    m_committedEvents = std::exchange(m_uncommittedEvents, {});
     return true;
 }
 
@@ -274,6 +276,7 @@ void WriteModel::rollback()
     m_hot->rollback.exec(nullptr);
     m_tentativeHead = m_committedHead;
     m_tentativeCounters = m_counters;
+    m_uncommittedEvents.clear();
 }
 
 CommandResult WriteModel::handle(const Command& command, EventList* appended)
@@ -306,6 +309,7 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
         return CommandResult::failed(internalFailure.arg(error));
     const qint64 headBefore = m_tentativeHead;
     const WriteCounters countersBefore = m_tentativeCounters;
+    const qsizetype storedBefore = m_uncommittedEvents.size();
 
     Outcome outcome;
     outcome.keepEvents = appended || m_inlineHook;
@@ -354,6 +358,7 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
         m_hot->release.exec(nullptr);
         m_tentativeHead = headBefore;
         m_tentativeCounters = countersBefore;
+        m_uncommittedEvents.resize(storedBefore);
         if (result.status == CommandResult::Status::Rejected)
             ++m_tentativeCounters.commandsRejected;
         else
@@ -383,6 +388,18 @@ bool WriteModel::appendEvent(EventType type, qint64 aggregateId, const CommandMe
         outcome.firstPosition = position;
     outcome.lastPosition = position;
     ++outcome.eventCount;
+    if (m_keepStored) {
+        StoredEvent& stored = m_uncommittedEvents.emplace_back();
+        stored.position = position;
+        stored.type = type;
+        stored.aggregateId = aggregateId;
+        stored.payload = m_payload; // a copy: m_payload is reused
+        stored.payload.detach();
+        stored.committedAtMs = outcome.nowMs;
+        stored.committedMonoNs = outcome.nowNs;
+        stored.commandId = meta.id;
+        stored.origin = meta.origin;
+    }
     if (outcome.keepEvents) {
         Event event;
         event.position = position;

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 namespace cqrs {
 
@@ -47,6 +48,13 @@ public:
     bool begin(QString* error);
     bool commit(QString* error);
     void rollback();
+
+    /// Keep the events the accepted commands append, as stored, until the
+    /// transaction ends (for whoever is told about each commit).
+    void setKeepStoredEvents(bool keep) { m_keepStored = keep; }
+    /// After a successful commit(): the events it made durable, oldest
+    /// first (empty unless kept). The list is moved out.
+    QList<StoredEvent> takeCommittedEvents() { return std::exchange(m_committedEvents, {}); }
 
     /// Applies one command in a savepoint of the open transaction. When
     /// `appended` is given, the accepted command's events are added to it
@@ -110,6 +118,9 @@ private:
     WriteCounters m_tentativeCounters;
     int m_injectedFailures = 0;
     InlineHook m_inlineHook;
+    bool m_keepStored = false;
+    QList<StoredEvent> m_uncommittedEvents; // appended by accepted commands, this transaction
+    QList<StoredEvent> m_committedEvents;   // of the last commit, until taken
 };
 
 } // namespace cqrs
