@@ -25,3 +25,6 @@ cqrs_add_test(tst_search SOURCES tst_search.cpp readsupport.h testsupport.h)
 cqrs_add_test(tst_timetravel SOURCES tst_timetravel.cpp readsupport.h testsupport.h)
 # Synchronous update: the views are current when the command's future resolves.
 cqrs_add_test(tst_syncupdate SOURCES tst_syncupdate.cpp readsupport.h testsupport.h)
+# SqlContext::statement(): the projections' statements on SQLite's C API, on
+# the context's connection, schema-qualified, retried after a failed prepare.
+cqrs_add_test(tst_sqlcontext SOURCES tst_sqlcontext.cpp)

@@ -33,18 +33,18 @@ bool CustomerStatsProjection::apply(SqlContext& sql, const Event& event, ChangeS
     switch (event.type) {
     case EventType::CustomerRegistered: {
         // No orders yet: the average keeps its default, 0.
-        QSqlQuery& insert = sql.prepared(QStringLiteral(
+        SqliteStatement& insert = sql.statement(QStringLiteral(
             "INSERT INTO rv_customer_stats (customer_id, name, city) VALUES (?, ?, ?)"));
-        insert.addBindValue(event.aggregateId);
-        insert.addBindValue(payload::text(p, "name"));
-        insert.addBindValue(payload::text(p, "city"));
-        if (!sql.exec(insert, error))
+        insert.bind(1, event.aggregateId)
+            .bindTextOrNull(2, payload::text(p, "name"))
+            .bindTextOrNull(3, payload::text(p, "city"));
+        if (!insert.exec(error))
             return false;
         changes.customers.insert(event.aggregateId);
         return true;
     }
     case EventType::OrderPlaced: {
-        QSqlQuery& update = sql.prepared(QStringLiteral(
+        SqliteStatement& update = sql.statement(QStringLiteral(
             "UPDATE rv_customer_stats SET orders = orders + 1,"
             " total_spent_cents = total_spent_cents + ?,"
             " avg_order_cents = CASE WHEN orders + 1 - cancelled > 0"
@@ -52,17 +52,14 @@ bool CustomerStatsProjection::apply(SqlContext& sql, const Event& event, ChangeS
             " last_order_ms = MAX(COALESCE(last_order_ms, 0), ?) WHERE customer_id = ?"));
         const qint64 total = payload::integer(p, "totalCents");
         const qint64 customerId = payload::integer(p, "customerId");
-        update.addBindValue(total);
-        update.addBindValue(total);
-        update.addBindValue(payload::integer(p, "placedAtMs"));
-        update.addBindValue(customerId);
-        if (!sql.exec(update, error))
+        update.bind(1, total).bind(2, total).bind(3, payload::integer(p, "placedAtMs")).bind(4, customerId);
+        if (!update.exec(error))
             return false;
         changes.customers.insert(customerId);
         return true;
     }
     case EventType::OrderCancelled: {
-        QSqlQuery& update = sql.prepared(QStringLiteral(
+        SqliteStatement& update = sql.statement(QStringLiteral(
             "UPDATE rv_customer_stats SET cancelled = cancelled + 1,"
             " total_spent_cents = total_spent_cents - ?,"
             " avg_order_cents = CASE WHEN orders - (cancelled + 1) > 0"
@@ -70,10 +67,8 @@ bool CustomerStatsProjection::apply(SqlContext& sql, const Event& event, ChangeS
             " WHERE customer_id = ?"));
         const qint64 total = payload::integer(p, "totalCents");
         const qint64 customerId = payload::integer(p, "customerId");
-        update.addBindValue(total);
-        update.addBindValue(total);
-        update.addBindValue(customerId);
-        if (!sql.exec(update, error))
+        update.bind(1, total).bind(2, total).bind(3, customerId);
+        if (!update.exec(error))
             return false;
         changes.customers.insert(customerId);
         return true;

@@ -33,29 +33,28 @@ bool OrderSummaryProjection::apply(SqlContext& sql, const Event& event, ChangeSe
         const QJsonArray lines = payload::array(p, "lines");
         for (const QJsonValue& line : lines)
             items += payload::integer(line.toObject(), "quantity");
-        QSqlQuery& insert = sql.prepared(QStringLiteral(
+        SqliteStatement& insert = sql.statement(QStringLiteral(
             "INSERT INTO rv_order_summary (order_id, customer_id, customer_name, line_count, "
             "item_count, total_cents, status, placed_at_ms, last_position) "
             "VALUES (?, ?, ?, ?, ?, ?, 'placed', ?, ?)"));
-        insert.addBindValue(event.aggregateId);
-        insert.addBindValue(payload::integer(p, "customerId"));
-        insert.addBindValue(payload::text(p, "customerName"));
-        insert.addBindValue(lines.size());
-        insert.addBindValue(items);
-        insert.addBindValue(payload::integer(p, "totalCents"));
-        insert.addBindValue(payload::integer(p, "placedAtMs"));
-        insert.addBindValue(event.position);
-        if (!sql.exec(insert, error))
+        insert.bind(1, event.aggregateId)
+            .bind(2, payload::integer(p, "customerId"))
+            .bindTextOrNull(3, payload::text(p, "customerName"))
+            .bind(4, lines.size())
+            .bind(5, items)
+            .bind(6, payload::integer(p, "totalCents"))
+            .bind(7, payload::integer(p, "placedAtMs"))
+            .bind(8, event.position);
+        if (!insert.exec(error))
             return false;
         changes.orders.insert(event.aggregateId);
         return true;
     }
     case EventType::OrderCancelled: {
-        QSqlQuery& update = sql.prepared(QStringLiteral(
+        SqliteStatement& update = sql.statement(QStringLiteral(
             "UPDATE rv_order_summary SET status = 'cancelled', last_position = ? WHERE order_id = ?"));
-        update.addBindValue(event.position);
-        update.addBindValue(event.aggregateId);
-        if (!sql.exec(update, error))
+        update.bind(1, event.position).bind(2, event.aggregateId);
+        if (!update.exec(error))
             return false;
         changes.orders.insert(event.aggregateId);
         return true;

@@ -34,16 +34,16 @@ bool ProductSalesProjection::apply(SqlContext& sql, const Event& event, ChangeSe
         return false; // what came before a restock or price change is written first
     switch (event.type) {
     case EventType::ProductAdded: {
-        QSqlQuery& insert = sql.prepared(QStringLiteral(
+        SqliteStatement& insert = sql.statement(QStringLiteral(
             "INSERT INTO rv_product_sales (product_id, sku, name, category, price_cents, stock) "
             "VALUES (?, ?, ?, ?, ?, ?)"));
-        insert.addBindValue(event.aggregateId);
-        insert.addBindValue(payload::text(p, "sku"));
-        insert.addBindValue(payload::text(p, "name"));
-        insert.addBindValue(payload::text(p, "category"));
-        insert.addBindValue(payload::integer(p, "priceCents"));
-        insert.addBindValue(payload::integer(p, "stock"));
-        if (!sql.exec(insert, error))
+        insert.bind(1, event.aggregateId)
+            .bindTextOrNull(2, payload::text(p, "sku"))
+            .bindTextOrNull(3, payload::text(p, "name"))
+            .bindTextOrNull(4, payload::text(p, "category"))
+            .bind(5, payload::integer(p, "priceCents"))
+            .bind(6, payload::integer(p, "stock"));
+        if (!insert.exec(error))
             return false;
         changes.products.insert(event.aggregateId);
         return true;
@@ -68,28 +68,26 @@ bool ProductSalesProjection::apply(SqlContext& sql, const Event& event, ChangeSe
         return true;
     }
     case EventType::ProductPriceChanged: {
-        QSqlQuery& update = sql.prepared(
+        SqliteStatement& update = sql.statement(
             QStringLiteral("UPDATE rv_product_sales SET price_cents = ? WHERE product_id = ?"));
-        update.addBindValue(payload::integer(p, "newPriceCents"));
-        update.addBindValue(event.aggregateId);
-        if (!sql.exec(update, error))
+        update.bind(1, payload::integer(p, "newPriceCents")).bind(2, event.aggregateId);
+        if (!update.exec(error))
             return false;
         break;
     }
     case EventType::ProductRestocked: {
-        QSqlQuery& update =
-            sql.prepared(QStringLiteral("UPDATE rv_product_sales SET stock = ? WHERE product_id = ?"));
-        update.addBindValue(payload::integer(p, "stockAfter"));
-        update.addBindValue(event.aggregateId);
-        if (!sql.exec(update, error))
+        SqliteStatement& update =
+            sql.statement(QStringLiteral("UPDATE rv_product_sales SET stock = ? WHERE product_id = ?"));
+        update.bind(1, payload::integer(p, "stockAfter")).bind(2, event.aggregateId);
+        if (!update.exec(error))
             return false;
         break;
     }
     case EventType::ProductDiscontinued: {
-        QSqlQuery& update = sql.prepared(
+        SqliteStatement& update = sql.statement(
             QStringLiteral("UPDATE rv_product_sales SET discontinued = 1 WHERE product_id = ?"));
-        update.addBindValue(event.aggregateId);
-        if (!sql.exec(update, error))
+        update.bind(1, event.aggregateId);
+        if (!update.exec(error))
             return false;
         break;
     }
@@ -102,15 +100,17 @@ bool ProductSalesProjection::apply(SqlContext& sql, const Event& event, ChangeSe
 
 bool ProductSalesProjection::flush(SqlContext& sql, QString* error)
 {
-    QSqlQuery& update = sql.prepared(QStringLiteral(
+    if (m_pending.empty())
+        return true;
+    SqliteStatement& update = sql.statement(QStringLiteral(
         "UPDATE rv_product_sales SET units_sold = units_sold + ?, "
         "revenue_cents = revenue_cents + ?, stock = ? WHERE product_id = ?"));
     for (const PendingSales& pending : m_pending) {
-        update.addBindValue(pending.units);
-        update.addBindValue(pending.revenueCents);
-        update.addBindValue(pending.stockAfter);
-        update.addBindValue(pending.productId);
-        if (!sql.exec(update, error)) {
+        update.bind(1, pending.units)
+            .bind(2, pending.revenueCents)
+            .bind(3, pending.stockAfter)
+            .bind(4, pending.productId);
+        if (!update.exec(error)) {
             m_pending.clear();
             return false;
         }

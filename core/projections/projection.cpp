@@ -42,6 +42,40 @@ QSqlQuery& SqlContext::prepared(const QString& sql)
     return *query;
 }
 
+SqliteStatement& SqlContext::statement(const QString& sql)
+{
+    // Same literal rule as prepared().
+    const bool literal = !sql.data_ptr().isMutable() && !sql.isEmpty();
+    if (literal) {
+        const auto known = m_nativeLiterals.constFind(sql.constData());
+        if (known != m_nativeLiterals.constEnd() && known->size == sql.size())
+            return *known->statement;
+    }
+    if (const auto cached = m_native.constFind(sql); cached != m_native.constEnd()) {
+        if (literal)
+            m_nativeLiterals.insert(sql.constData(), NativeLiteral{sql.size(), cached->get()});
+        return **cached;
+    }
+    // The handle is asked for here, not kept: it is the connection's as long
+    // as the connection is open, which this context's life is within.
+    auto fresh = std::make_shared<SqliteStatement>(SqliteStatement::handleOf(m_db),
+                                                   qualified(sql).toUtf8());
+    if (!fresh->isValid()) {
+        // Not cached: the table may not exist yet (a store being prepared)
+        // or the read store may not be attached yet; the next call for the
+        // same text tries again. Kept per text until then, so a reference
+        // to another statement that failed stays valid.
+        std::shared_ptr<SqliteStatement>& failed = m_failedNative[sql];
+        failed = std::move(fresh);
+        return *failed;
+    }
+    m_failedNative.remove(sql);
+    m_native.insert(sql, fresh);
+    if (literal)
+        m_nativeLiterals.insert(sql.constData(), NativeLiteral{sql.size(), fresh.get()});
+    return *fresh;
+}
+
 bool SqlContext::exec(QSqlQuery& query, QString* error)
 {
     if (query.exec())

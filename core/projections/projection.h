@@ -2,6 +2,7 @@
 
 #include "events/event.h"
 #include "projections/changeset.h"
+#include "write/sqlitestatement.h"
 
 #include <QHash>
 #include <QSqlDatabase>
@@ -14,6 +15,24 @@ namespace cqrs {
 
 /// A connection plus its cache of prepared statements, handed to
 /// projections. Bound to one connection and one thread.
+///
+/// Two kinds of statement: QSqlQuery (prepared()), for what runs once per
+/// batch or less (savepoints, transactions, schema), and SqliteStatement
+/// (statement()), SQLite's C API on the same connection's sqlite3 handle,
+/// for what the projections run per event: binding through QSqlQuery cost
+/// a QVariant per value and a UTF-16 conversion per text, a quarter of a
+/// projector's time.
+///
+/// Lifetime: a SqliteStatement must be finalized before its connection is
+/// closed (QSQLITE's close() finalizes its own queries, not these; with one
+/// left, sqlite3_close() fails and the file stays open). So a SqlContext
+/// must be destroyed before the connection it was given is closed. Every
+/// owner does so: ProjectorGroup (m_sql is reset before m_connection, and
+/// declared after it), ProjectionEngine::prepareStore() and replayTo()
+/// (the context is a local declared after its SqlConnection), and the
+/// inline hook (its context lives in the hook, which WriteModel drops
+/// before its connection and CommandBus::setInlineHook() drops before it
+/// DETACHes the read store).
 class SqlContext final
 {
 public:
@@ -25,6 +44,9 @@ public:
     {
         m_literals.clear();
         m_statements.clear();
+        m_nativeLiterals.clear();
+        m_native.clear();
+        m_failedNative.clear();
     }
     SqlContext(const SqlContext&) = delete;
     SqlContext& operator=(const SqlContext&) = delete;
@@ -37,6 +59,13 @@ public:
     /// the first statement.
     void setSchema(const QString& schema) { m_schema = schema; }
     QSqlQuery& prepared(const QString& sql);
+    /// The same statement on SQLite's C API: prepared on first use (rv_*
+    /// names qualified as by prepared()) and kept, except one that failed
+    /// to prepare: that one is returned, its exec()/step() reports the error
+    /// (naming the statement), and the next call for the same text prepares
+    /// it again (the reference lasts until then; a cached one as long as this
+    /// context). Bind, then exec(error) (which resets), or step() and reset().
+    SqliteStatement& statement(const QString& sql);
     /// Executes a prepared query after its values are bound.
     bool exec(QSqlQuery& query, QString* error);
     bool exec(const QString& sql, QString* error);
@@ -57,6 +86,16 @@ private:
         QSqlQuery* query = nullptr;
     };
     QHash<const QChar*, Literal> m_literals;
+    /// statement()'s cache, kept like the QSqlQuery one.
+    QHash<QString, std::shared_ptr<SqliteStatement>> m_native;
+    struct NativeLiteral
+    {
+        qsizetype size = 0;
+        SqliteStatement* statement = nullptr;
+    };
+    QHash<const QChar*, NativeLiteral> m_nativeLiterals;
+    /// Statements that did not prepare, until the next call for their text.
+    QHash<QString, std::shared_ptr<SqliteStatement>> m_failedNative;
 };
 
 /// A projection folds events into denormalized read tables (all named

@@ -16,11 +16,10 @@ bool prepare(SqlContext& sql, Projection& projection, QString* error)
         if (!sql.exec(statement, error))
             return false;
     }
-    QSqlQuery& insert = sql.prepared(QStringLiteral(
+    SqliteStatement& insert = sql.statement(QStringLiteral(
         "INSERT OR IGNORE INTO rv_checkpoints (projection, position, updated_at_ms) VALUES (?, 0, ?)"));
-    insert.addBindValue(projection.name());
-    insert.addBindValue(wallNowMs());
-    return sql.exec(insert, error);
+    insert.bindTextOrNull(1, projection.name()).bind(2, wallNowMs());
+    return insert.exec(error);
 }
 
 bool prepare(SqlContext& sql, const ProjectionList& projections, QString* error)
@@ -34,24 +33,32 @@ bool prepare(SqlContext& sql, const ProjectionList& projections, QString* error)
 
 qint64 checkpoint(SqlContext& sql, const QString& projection, QString* error)
 {
-    QSqlQuery& query =
-        sql.prepared(QStringLiteral("SELECT position FROM rv_checkpoints WHERE projection = ?"));
-    query.addBindValue(projection);
-    if (!sql.exec(query, error))
+    SqliteStatement& query =
+        sql.statement(QStringLiteral("SELECT position FROM rv_checkpoints WHERE projection = ?"));
+    query.bindTextOrNull(1, projection);
+    qint64 position = 0;
+    switch (query.step()) {
+    case SqliteStatement::Step::Row:
+        position = query.int64(0);
+        break;
+    case SqliteStatement::Step::Done:
+        break; // no row: nothing applied yet
+    case SqliteStatement::Step::Error:
+        if (error)
+            *error = query.error();
+        query.reset();
         return -1;
-    const qint64 position = query.next() ? query.value(0).toLongLong() : 0;
-    query.finish();
+    }
+    query.reset(); // a statement left open would keep the read transaction
     return position;
 }
 
 bool setCheckpoint(SqlContext& sql, const QString& projection, qint64 position, QString* error)
 {
-    QSqlQuery& update = sql.prepared(QStringLiteral(
+    SqliteStatement& update = sql.statement(QStringLiteral(
         "UPDATE rv_checkpoints SET position = ?, updated_at_ms = ? WHERE projection = ?"));
-    update.addBindValue(position);
-    update.addBindValue(wallNowMs());
-    update.addBindValue(projection);
-    return sql.exec(update, error);
+    update.bind(1, position).bind(2, wallNowMs()).bindTextOrNull(3, projection);
+    return update.exec(error);
 }
 
 bool clear(SqlContext& sql, Projection& projection, QString* error)

@@ -51,7 +51,9 @@ bool RevenueTimelineProjection::apply(SqlContext& /*sql*/, const Event& event, C
 
 bool RevenueTimelineProjection::flush(SqlContext& sql, QString* error)
 {
-    QSqlQuery& upsert = sql.prepared(QStringLiteral(
+    if (m_pending.empty())
+        return true;
+    SqliteStatement& upsert = sql.statement(QStringLiteral(
         "INSERT INTO rv_revenue_timeline (second, orders_placed, revenue_cents, orders_cancelled, "
         "refunded_cents) VALUES (?, ?, ?, ?, ?) ON CONFLICT(second) DO UPDATE SET "
         "orders_placed = orders_placed + excluded.orders_placed, "
@@ -59,12 +61,12 @@ bool RevenueTimelineProjection::flush(SqlContext& sql, QString* error)
         "orders_cancelled = orders_cancelled + excluded.orders_cancelled, "
         "refunded_cents = refunded_cents + excluded.refunded_cents"));
     for (const PendingSecond& pending : m_pending) {
-        upsert.addBindValue(pending.second);
-        upsert.addBindValue(pending.ordersPlaced);
-        upsert.addBindValue(pending.revenueCents);
-        upsert.addBindValue(pending.ordersCancelled);
-        upsert.addBindValue(pending.refundedCents);
-        if (!sql.exec(upsert, error)) {
+        upsert.bind(1, pending.second)
+            .bind(2, pending.ordersPlaced)
+            .bind(3, pending.revenueCents)
+            .bind(4, pending.ordersCancelled)
+            .bind(5, pending.refundedCents);
+        if (!upsert.exec(error)) {
             m_pending.clear();
             return false;
         }

@@ -28,23 +28,22 @@ bool SearchIndexProjection::apply(SqlContext& sql, const Event& event, ChangeSet
                                   QString* error)
 {
     const QJsonObject& p = event.payload;
-    QSqlQuery& insert = sql.prepared(QStringLiteral(
-        "INSERT INTO rv_search (rowid, kind, ref, title, body) VALUES (?, ?, ?, ?, ?)"));
-    QSqlQuery& append = sql.prepared(
-        QStringLiteral("UPDATE rv_search SET body = body || ' ' || ? WHERE rowid = ?"));
     const auto add = [&](DocumentKind kind, const QString& kindName, const QString& title,
                          const QString& body) {
-        insert.addBindValue(rowIdOf(kind, event.aggregateId));
-        insert.addBindValue(kindName);
-        insert.addBindValue(event.aggregateId);
-        insert.addBindValue(title);
-        insert.addBindValue(body);
-        return sql.exec(insert, error);
+        SqliteStatement& insert = sql.statement(QStringLiteral(
+            "INSERT INTO rv_search (rowid, kind, ref, title, body) VALUES (?, ?, ?, ?, ?)"));
+        insert.bind(1, rowIdOf(kind, event.aggregateId))
+            .bindTextOrNull(2, kindName)
+            .bind(3, event.aggregateId)
+            .bindTextOrNull(4, title)
+            .bindTextOrNull(5, body);
+        return insert.exec(error);
     };
     const auto tag = [&](DocumentKind kind, const QString& word) {
-        append.addBindValue(word);
-        append.addBindValue(rowIdOf(kind, event.aggregateId));
-        return sql.exec(append, error);
+        SqliteStatement& append = sql.statement(
+            QStringLiteral("UPDATE rv_search SET body = body || ' ' || ? WHERE rowid = ?"));
+        append.bindTextOrNull(1, word).bind(2, rowIdOf(kind, event.aggregateId));
+        return append.exec(error);
     };
 
     bool ok = true;

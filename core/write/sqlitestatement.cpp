@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 namespace cqrs {
 
@@ -57,11 +58,24 @@ SqliteStatement::SqliteStatement(sqlite3* db, const char* sql)
     : m_db(db)
     , m_sql(sql)
 {
+    prepare();
+}
+
+SqliteStatement::SqliteStatement(sqlite3* db, QByteArray sql)
+    : m_db(db)
+    , m_ownedSql(std::move(sql))
+    , m_sql(m_ownedSql.constData())
+{
+    prepare();
+}
+
+void SqliteStatement::prepare()
+{
     if (!m_db) {
         m_prepareError = QStringLiteral("no SQLite connection");
         return;
     }
-    if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(m_db, m_sql, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) != SQLITE_OK) {
         m_prepareError = QString::fromUtf8(sqlite3_errmsg(m_db));
         sqlite3_finalize(m_stmt);
         m_stmt = nullptr;
@@ -88,6 +102,17 @@ SqliteStatement& SqliteStatement::bindText(int index, QStringView text)
 {
     sqlite3_bind_text16(m_stmt, index, text.utf16() ? static_cast<const void*>(text.utf16()) : "",
                         int(text.size() * 2), SQLITE_TRANSIENT);
+    return *this;
+}
+
+SqliteStatement& SqliteStatement::bindTextOrNull(int index, const QString& text)
+{
+    return text.isNull() ? bindNull(index) : bindText(index, QStringView(text));
+}
+
+SqliteStatement& SqliteStatement::bindNull(int index)
+{
+    sqlite3_bind_null(m_stmt, index);
     return *this;
 }
 
@@ -126,6 +151,11 @@ void SqliteStatement::reset()
 
 qint64 SqliteStatement::int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
 
+bool SqliteStatement::isNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
 QByteArrayView SqliteStatement::text(int column) const
 {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
@@ -135,7 +165,7 @@ QByteArrayView SqliteStatement::text(int column) const
 QString SqliteStatement::error() const
 {
     const QString message = m_stmt ? QString::fromUtf8(sqlite3_errmsg(m_db)) : m_prepareError;
-    return QStringLiteral("%1 (%2)").arg(message, QLatin1StringView(m_sql));
+    return QStringLiteral("%1 (%2)").arg(message, QString::fromUtf8(m_sql));
 }
 
 qint64 SqliteStatement::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
 #include <QStringView>
@@ -12,7 +13,8 @@ namespace cqrs {
 
 /// A statement prepared once on the write connection through SQLite's C API,
 /// for the handful of statements every command runs (idempotency check,
-/// savepoints, the order rows, the event, the idempotency row).
+/// savepoints, the order rows, the event, the idempotency row), and on any
+/// connection for the projections' per-event statements (SqlContext::statement).
 ///
 /// The connection stays Qt's: the handle comes from QSqlDriver::handle() of
 /// the QSQLITE connection (Debian's driver links the system libsqlite3, the
@@ -40,8 +42,11 @@ public:
     /// only because this is the one class that talks to the C API.
     static void setFineBusyWait(sqlite3* db, int timeoutMs);
 
-    /// Prepares `sql`; on failure isValid() is false and error() says why.
+    /// Prepares `sql`, which must outlive the statement (a literal); on
+    /// failure isValid() is false and error() says why.
     SqliteStatement(sqlite3* db, const char* sql);
+    /// The same for UTF-8 text built at run time; the statement keeps it.
+    SqliteStatement(sqlite3* db, QByteArray sql);
     ~SqliteStatement();
     SqliteStatement(const SqliteStatement&) = delete;
     SqliteStatement& operator=(const SqliteStatement&) = delete;
@@ -54,6 +59,11 @@ public:
     SqliteStatement& bindText(int index, QByteArrayView utf8);
     /// Binds UTF-16 text, copied by SQLite (as QSqlQuery binds a QString).
     SqliteStatement& bindText(int index, QStringView text);
+    /// Binds a QString exactly as QSqlQuery::addBindValue() does: a null
+    /// QString (what QJsonValue::toString() gives for a missing key) as SQL
+    /// NULL, any other as UTF-16 text, copied by SQLite.
+    SqliteStatement& bindTextOrNull(int index, const QString& text);
+    SqliteStatement& bindNull(int index);
 
     Step step();
     /// Steps to the end and resets; false (with *error set) on failure.
@@ -62,6 +72,7 @@ public:
     void reset();
 
     qint64 int64(int column) const;
+    bool isNull(int column) const;
     /// UTF-8 text of a column of the current row; valid until the next step or reset.
     QByteArrayView text(int column) const;
 
@@ -71,7 +82,10 @@ public:
     qint64 lastInsertRowId() const;
 
 private:
+    void prepare();
+
     sqlite3* m_db;
+    QByteArray m_ownedSql; // the text when it was not a literal
     const char* m_sql;
     sqlite3_stmt* m_stmt = nullptr;
     QString m_prepareError;
