@@ -126,6 +126,10 @@ public:
     virtual bool flush(SqlContext& /*sql*/, QString* /*error*/) { return true; }
     /// Forgets what apply() gathered: the batch failed and is rolled back.
     virtual void discard() {}
+    /// Whether a projector commits this view in a transaction of its own,
+    /// after the others: for a view whose batches cost several times the
+    /// others', which would otherwise become visible only with it.
+    virtual bool commitsAlone() const { return false; }
     /// A SELECT of its rows in a stable order, for comparisons in tests.
     virtual QString canonicalQuery() const = 0;
 };

@@ -485,12 +485,13 @@ void ProjectorGroup::scheduleStep()
 QHash<QString, qint64> ProjectorGroup::storedCheckpoints()
 {
     QHash<QString, qint64> stored;
-    QSqlQuery& query = m_sql->prepared(QStringLiteral("SELECT projection, position FROM rv_checkpoints"));
-    if (!m_sql->exec(query, nullptr))
-        return stored; // the next transaction will say why
-    while (query.next())
-        stored.insert(query.value(0).toString(), query.value(1).toLongLong());
-    query.finish();
+    SqliteStatement& query = m_sql->statement(QStringLiteral("SELECT projection, position FROM rv_checkpoints"));
+    SqliteStatement::Step step;
+    while ((step = query.step()) == SqliteStatement::Step::Row)
+        stored.insert(QString::fromUtf8(query.text(0)), query.int64(1));
+    query.reset();
+    if (step == SqliteStatement::Step::Error)
+        return {}; // the next transaction will say why
     return stored;
 }
 
@@ -500,14 +501,31 @@ void ProjectorGroup::step()
     if (!m_sql)
         return;
     const QHash<QString, qint64> stored = storedCheckpoints();
-    std::vector<Projector*> planned;
+    std::vector<Projector*> together;
+    std::vector<Projector*> alone;
     for (Projector* projector : m_projectors) {
         if (projector->plan(stored))
-            planned.push_back(projector);
+            (projector->commitsAlone() ? alone : together).push_back(projector);
     }
-    if (planned.empty())
-        return;
+    // The views that commit together first, so they are visible without
+    // waiting for the costly ones; then each of those in a transaction of
+    // its own.
+    bool again = false;
+    if (!together.empty() && !commit(together, &again))
+        return; // busy: everything planned is tried again shortly
+    for (size_t i = 0; i < alone.size(); ++i) {
+        if (!commit({alone[i]}, &again)) {
+            for (size_t j = i + 1; j < alone.size(); ++j)
+                alone[j]->finishPlanned(0, {});
+            return;
+        }
+    }
+    if (again)
+        scheduleStep();
+}
 
+bool ProjectorGroup::commit(const std::vector<Projector*>& planned, bool* again)
+{
     SqlContext& sql = *m_sql;
     QString error;
     if (!sql.exec(sql.prepared(QStringLiteral("BEGIN IMMEDIATE")), &error)) {
@@ -515,7 +533,7 @@ void ProjectorGroup::step()
         for (Projector* projector : planned)
             projector->finishPlanned(0, {});
         m_later.start(busyRetryMs);
-        return;
+        return false;
     }
     // Holding the write lock now: the checkpoints read here stay true until
     // COMMIT, so one SELECT serves every view of the transaction.
@@ -533,11 +551,9 @@ void ProjectorGroup::step()
         committedNs = monotonicNowNs();
     else
         sql.exec(QStringLiteral("ROLLBACK"), nullptr);
-    bool again = false;
     for (Projector* projector : planned)
-        again = projector->finishPlanned(committedNs, commitError) || again;
-    if (again)
-        scheduleStep();
+        *again = projector->finishPlanned(committedNs, commitError) || *again;
+    return true;
 }
 
 } // namespace cqrs

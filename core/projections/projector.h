@@ -44,6 +44,8 @@ public:
     ~Projector() override;
 
     QString name() const { return m_name; }
+    /// Its view commits in a transaction of its own (Projection::commitsAlone()).
+    bool commitsAlone() const { return m_projection->commitsAlone(); }
 
     /// Test hook, any thread: fail when applying this position (0 = off).
     void setPoisonPosition(qint64 position) { m_poison.store(position); }
@@ -139,7 +141,10 @@ private:
 /// (one BEGIN, one COMMIT, each view's checkpoint written inside it), each
 /// view in a SAVEPOINT of its own so that a failing view is rolled back
 /// alone. One commit per wake instead of one per view is what makes the
-/// last view visible as soon as the first. It does not own the projectors.
+/// last view visible as soon as the first. A projection that is costly per
+/// batch (Projection::commitsAlone(): the search index) commits after the
+/// others in a transaction of its own, so they do not wait for it. It does
+/// not own the projectors.
 class ProjectorGroup final : public QObject
 {
     Q_OBJECT
@@ -168,6 +173,11 @@ public Q_SLOTS:
 
 private:
     void step();
+    /// Applies the planned projectors in one read-store transaction (each in
+    /// a savepoint of its own) and finishes them; `again` is set when one
+    /// wants another step. False when the store stayed busy (the projectors
+    /// are finished as not tried, and a retry is armed).
+    bool commit(const std::vector<Projector*>& planned, bool* again);
     void closeStore();
     QHash<QString, qint64> storedCheckpoints();
 

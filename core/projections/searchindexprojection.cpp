@@ -2,7 +2,11 @@
 
 #include "projections/payload.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QStringList>
+
+#include <utility>
 
 namespace cqrs {
 
@@ -30,16 +34,13 @@ bool SearchIndexProjection::apply(SqlContext& sql, const Event& event, ChangeSet
     const QJsonObject& p = event.payload;
     const auto add = [&](DocumentKind kind, const QString& kindName, const QString& title,
                          const QString& body) {
-        SqliteStatement& insert = sql.statement(QStringLiteral(
-            "INSERT INTO rv_search (rowid, kind, ref, title, body) VALUES (?, ?, ?, ?, ?)"));
-        insert.bind(1, rowIdOf(kind, event.aggregateId))
-            .bindTextOrNull(2, kindName)
-            .bind(3, event.aggregateId)
-            .bindTextOrNull(4, title)
-            .bindTextOrNull(5, body);
-        return insert.exec(error);
+        m_pending.append({rowIdOf(kind, event.aggregateId), kindName, event.aggregateId, title, body});
+        return true;
     };
     const auto tag = [&](DocumentKind kind, const QString& word) {
+        // The document may be among the pending ones: write them first.
+        if (!flush(sql, error))
+            return false;
         SqliteStatement& append = sql.statement(
             QStringLiteral("UPDATE rv_search SET body = body || ' ' || ? WHERE rowid = ?"));
         append.bindTextOrNull(1, word).bind(2, rowIdOf(kind, event.aggregateId));
@@ -79,6 +80,32 @@ bool SearchIndexProjection::apply(SqlContext& sql, const Event& event, ChangeSet
     if (ok)
         changes.searchIndex = true;
     return ok;
+}
+
+bool SearchIndexProjection::flush(SqlContext& sql, QString* error)
+{
+    if (m_pending.isEmpty())
+        return true;
+    const QList<Document> documents = std::exchange(m_pending, {});
+    if (documents.size() == 1) {
+        const Document& d = documents.first();
+        SqliteStatement& insert = sql.statement(QStringLiteral(
+            "INSERT INTO rv_search (rowid, kind, ref, title, body) VALUES (?, ?, ?, ?, ?)"));
+        insert.bind(1, d.rowId).bindTextOrNull(2, d.kind).bind(3, d.ref).bindTextOrNull(4, d.title).bindTextOrNull(5, d.body);
+        return insert.exec(error);
+    }
+    // All of them in one statement, as rows of a JSON array, in order.
+    // A null text stays NULL, as bindTextOrNull() binds it.
+    const auto text = [](const QString& s) { return s.isNull() ? QJsonValue() : QJsonValue(s); };
+    QJsonArray rows;
+    for (const Document& d : documents)
+        rows.append(QJsonArray{d.rowId, text(d.kind), d.ref, text(d.title), text(d.body)});
+    const QByteArray json = QJsonDocument(rows).toJson(QJsonDocument::Compact);
+    SqliteStatement& insert = sql.statement(QStringLiteral(
+        "INSERT INTO rv_search (rowid, kind, ref, title, body) "
+        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)"));
+    insert.bindText(1, QByteArrayView(json));
+    return insert.exec(error);
 }
 
 QString SearchIndexProjection::canonicalQuery() const

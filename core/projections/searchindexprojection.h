@@ -14,7 +14,30 @@ public:
     QStringList schema() const override;
     QStringList tables() const override;
     bool apply(SqlContext& sql, const Event& event, ChangeSet& changes, QString* error) override;
+    bool flush(SqlContext& sql, QString* error) override;
+    void discard() override { m_pending.clear(); }
+    /// FTS5 writes a new index segment per transaction: at 5,000 orders/s
+    /// about 0.4 ms per batch of ~20 orders, four times the other four views
+    /// together. They commit first, and become visible that much sooner.
+    bool commitsAlone() const override { return true; }
     QString canonicalQuery() const override;
+
+private:
+    /// New documents are written together, in one INSERT per batch: SQLite
+    /// 3.40's FTS5 writes its pending terms out as a new segment at every
+    /// savepoint, and each INSERT into a virtual table opens one (a statement
+    /// journal). One INSERT per document wrote one tiny segment per order
+    /// (and merged them again), a fifth of a projector's time at 5,000
+    /// orders/s.
+    struct Document
+    {
+        qint64 rowId = 0;
+        QString kind;
+        qint64 ref = 0;
+        QString title;
+        QString body;
+    };
+    QList<Document> m_pending;
 };
 
 } // namespace cqrs
