@@ -120,6 +120,14 @@ inline QString describe(Lab& lab)
 /// Starts the harness's Lab and waits until it is open and every view has
 /// caught up. On failure it records the failure and returns; callers check
 /// QTest::currentTestFailed().
+/// Lab::setArchitecture(), then waits until the views' move to another
+/// store (prepared on the pool) is done, so what follows sees the new routing.
+inline void switchArchitecture(Lab& lab, ArchitectureMode mode)
+{
+    lab.setArchitecture(mode);
+    QTRY_VERIFY_WITH_TIMEOUT(!lab.storeSwitchPending(), longWaitMs);
+}
+
 inline void openLab(LabHarness& harness)
 {
     QFuture<StoreInfo> opened = harness.start();

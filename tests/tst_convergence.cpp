@@ -161,7 +161,7 @@ private Q_SLOTS:
         // To Logical: the views move into write.db. Queries keep answering
         // (never an error) while the new store fills, and end up with the
         // same data.
-        lab.setArchitecture(ArchitectureMode::Logical);
+        switchArchitecture(lab, ArchitectureMode::Logical);
         QCOMPARE(lab.queries().mode(), ArchitectureMode::Logical);
         {
             const Answers during = answers(lab.queries(), ArchitectureMode::Logical);
@@ -183,14 +183,14 @@ private Q_SLOTS:
         // read.db was left alone while the views lived in write.db.
         for (const QString& name : projectionNames())
             QCOMPARE(storedCheckpoint(lab.readDbPath(), name), settled);
-        lab.setArchitecture(ArchitectureMode::Crud);
+        switchArchitecture(lab, ArchitectureMode::Crud);
         QCOMPARE(lab.projectionStorePath(ArchitectureMode::Crud), lab.writeDbPath());
         driver.run(lab.bus(), 300, randomKnobs(engine, &pauses));
         {
             const Answers crud = answers(lab.queries(), ArchitectureMode::Crud);
             QVERIFY2(crud.error.isEmpty(), qPrintable(crud.error));
         }
-        lab.setArchitecture(ArchitectureMode::Physical);
+        switchArchitecture(lab, ArchitectureMode::Physical);
         {
             const Answers during = answers(lab.queries(), ArchitectureMode::Physical);
             QVERIFY2(during.error.isEmpty(), qPrintable(during.error));
@@ -206,7 +206,7 @@ private Q_SLOTS:
         CQRS_COMPARE_WITH_CRUD(lab.queries(), ArchitectureMode::Physical);
 
         // And back to Logical: write.db's views resume where they stopped.
-        lab.setArchitecture(ArchitectureMode::Logical);
+        switchArchitecture(lab, ArchitectureMode::Logical);
         driver.run(lab.bus(), 100);
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
         const ReplayResult again = await(

@@ -172,7 +172,7 @@ private Q_SLOTS:
         openLab(harness);
         if (QTest::currentTestFailed())
             return;
-        harness.lab().setArchitecture(ArchitectureMode::Logical);
+        switchArchitecture(harness.lab(), ArchitectureMode::Logical);
         QCOMPARE(harness.lab().journal(), JournalMode::WriteAheadLog);
         QVERIFY(harness.lab().reopenNeededFor(ArchitectureMode::Crud));
         QCOMPARE(harness.run(order(5, {line(blueMug, 1)})).status, CommandResult::Status::Accepted);

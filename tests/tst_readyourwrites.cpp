@@ -195,7 +195,7 @@ private Q_SLOTS:
 
         // Paused, so the new store stays as it is while we look.
         engine.setPaused({}, true);
-        lab.setArchitecture(ArchitectureMode::Logical); // write.db has no views yet
+        switchArchitecture(lab, ArchitectureMode::Logical); // write.db has no views yet
         OrderLookup lookup = await(lab.queries().order(first.entityId, readYourWrites(first.lastPosition, 200)));
         QVERIFY2(lookup.meta.ok(), qPrintable(lookup.meta.error));
         QVERIFY2(lookup.meta.stillCatchingUp || lookup.order.has_value(),
@@ -212,7 +212,7 @@ private Q_SLOTS:
         QVERIFY(second.accepted());
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
         engine.setPaused({}, true);
-        lab.setArchitecture(ArchitectureMode::Physical);
+        switchArchitecture(lab, ArchitectureMode::Physical);
         lookup = await(lab.queries().order(second.entityId, readYourWrites(second.lastPosition, 200)));
         QVERIFY2(lookup.meta.ok(), qPrintable(lookup.meta.error));
         QVERIFY2(lookup.meta.stillCatchingUp || lookup.order.has_value(),

@@ -137,7 +137,7 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab(), m_head), qPrintable(describe(lab())), longWaitMs);
 
         // Logical mode needs the views in write.db too: fill them once.
-        lab().setArchitecture(ArchitectureMode::Logical);
+        switchArchitecture(lab(), ArchitectureMode::Logical);
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab(), m_head), qPrintable(describe(lab())), longWaitMs);
         QVERIFY(caughtUp(lab(), m_head));
     }

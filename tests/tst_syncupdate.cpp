@@ -133,7 +133,7 @@ private Q_SLOTS:
         if (QTest::currentTestFailed())
             return;
 
-        lab.setArchitecture(ArchitectureMode::Physical);
+        switchArchitecture(lab, ArchitectureMode::Physical);
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
         QCOMPARE(harness.liveStore(), lab.readDbPath());
         const qint64 frozen = storedCheckpoint(lab.writeDbPath(), QStringLiteral("order_summary"));
@@ -144,7 +144,7 @@ private Q_SLOTS:
         QCOMPARE(storedCheckpoint(lab.writeDbPath(), QStringLiteral("order_summary")), frozen);
         CQRS_COMPARE_WITH_CRUD(lab.queries(), ArchitectureMode::Physical);
 
-        lab.setArchitecture(ArchitectureMode::Logical);
+        switchArchitecture(lab, ArchitectureMode::Logical);
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
         placeAndSeeAtOnce(harness, 5, 6);
         if (QTest::currentTestFailed())
@@ -152,9 +152,9 @@ private Q_SLOTS:
         CQRS_COMPARE_WITH_CRUD(lab.queries(), ArchitectureMode::Logical);
 
         // Through CRUD (the views stay in write.db) and back to Physical.
-        lab.setArchitecture(ArchitectureMode::Crud);
+        switchArchitecture(lab, ArchitectureMode::Crud);
         placeAndSeeAtOnce(harness, 3, 7);
-        lab.setArchitecture(ArchitectureMode::Physical);
+        switchArchitecture(lab, ArchitectureMode::Physical);
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
         placeAndSeeAtOnce(harness, 3, 8);
         CQRS_COMPARE_WITH_CRUD(lab.queries(), ArchitectureMode::Physical);
@@ -265,9 +265,9 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(harness.scratchPath(QStringLiteral("read.db-wal"))).size() > 0);
 
         // With the views in write.db, read.db is left alone.
-        lab.setArchitecture(ArchitectureMode::Logical);
+        switchArchitecture(lab, ArchitectureMode::Logical);
         QVERIFY(!checkpointer.isActive());
-        lab.setArchitecture(ArchitectureMode::Physical);
+        switchArchitecture(lab, ArchitectureMode::Physical);
         QVERIFY(checkpointer.isActive());
     }
 };

@@ -130,13 +130,31 @@ void Lab::setArchitecture(ArchitectureMode mode)
     }
     if (mode != ArchitectureMode::Crud && mode != m_projectionStore) {
         m_projectionStore = mode;
-        m_engine->switchReadStore(projectionStorePath(mode));
-    }
-    // applyCheckpointPolicy() below follows the projectors to their store.
-    m_queries->setStores(mode, writeDbPath(), readDbPath());
+        // The new store is prepared on the pool. Until the engine has moved,
+        // the queries, the synchronous update and the checkpoints stay with
+        // the old store, whose checkpoints the board still shows: a query
+        // routed to the new store against the old store's checkpoints could
+        // answer read-your-writes too early, and the inline update could
+        // write into tables that do not exist yet.
+        // (Before the engine starts, the callback runs at once.)
+        m_switchPending = true;
+        m_engine->switchReadStore(projectionStorePath(mode), [this] {
+            m_switchPending = false;
+            if (!m_closed)
+                applyRouting();
+        });
+    } else if (!m_switchPending) {
+        applyRouting();
+    } // else: the pending switch applies the routing of the mode current then
+    Q_EMIT architectureChanged(mode);
+}
+
+void Lab::applyRouting()
+{
+    // applyCheckpointPolicy() follows the projectors to their store.
+    m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
     applyInlineHook();
     applyCheckpointPolicy();
-    Q_EMIT architectureChanged(mode);
 }
 
 void Lab::setSynchronousUpdate(bool synchronous)
@@ -144,7 +162,8 @@ void Lab::setSynchronousUpdate(bool synchronous)
     if (synchronous == m_synchronous)
         return;
     m_synchronous = synchronous;
-    applyInlineHook();
+    if (!m_switchPending) // else the switch applies it once the store is ready
+        applyInlineHook();
     Q_EMIT synchronousUpdateChanged(synchronous);
 }
 

@@ -62,14 +62,20 @@ public:
     QString projectionStorePath(ArchitectureMode mode) const;
 
     ArchitectureMode architecture() const { return m_architecture; }
-    /// Switches where queries go (and where the projectors write) at once.
-    /// The write store keeps the journal it was opened with, though: SQLite
-    /// only leaves WAL with every connection closed. (The one exception: a
+    /// Switches where queries go and where the projectors write: at once,
+    /// or, when the views move to another file, as soon as that store is
+    /// prepared on the pool (see storeSwitchPending()). The write store
+    /// keeps the journal it was opened with, though: SQLite only leaves WAL
+    /// with every connection closed. (The one exception: a
     /// rollback-journal store switched to logical turns to WAL, because the
     /// projectors then write into it; journal() follows.) To cross between
     /// CRUD and CQRS with the right journal, close this Lab and open a new
     /// one on the same folder (see reopenNeededFor()).
     void setArchitecture(ArchitectureMode mode);
+    /// An architecture switch moved the views to another store and that
+    /// store is still being prepared (on the pool): queries, the synchronous
+    /// update and checkpoints still use the old one. Usually a few ms.
+    bool storeSwitchPending() const { return m_switchPending; }
     /// The journal a store opened in `mode` runs on: rollback for CRUD, WAL
     /// for the CQRS modes.
     static JournalMode journalFor(ArchitectureMode mode);
@@ -89,6 +95,9 @@ Q_SIGNALS:
     void synchronousUpdateChanged(bool synchronous);
 
 private:
+    /// Queries, synchronous update and checkpoints for the current
+    /// architecture and projection store.
+    void applyRouting();
     void applyInlineHook();
     void applyCheckpointPolicy();
 
@@ -100,6 +109,7 @@ private:
     bool m_inlineActive = false;
     bool m_open = false;
     bool m_closed = false; // close() ran: a late open answer starts nothing
+    bool m_switchPending = false;
     std::unique_ptr<CommandBus> m_bus;
     std::unique_ptr<ProjectionEngine> m_engine;
     std::unique_ptr<QueryService> m_queries;

@@ -6,6 +6,7 @@
 #include "projections/readstore.h"
 #include "util/monotonicclock.h"
 #include "util/sqlconnection.h"
+#include "util/whenready.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -207,17 +208,30 @@ void ProjectionEngine::rebuild(const QString& projection)
     });
 }
 
-void ProjectionEngine::switchReadStore(const QString& readDbPath)
+void ProjectionEngine::switchReadStore(const QString& readDbPath, std::function<void()> switched)
 {
-    {
-        std::lock_guard lock(m_pathMutex);
-        m_readDbPath = readDbPath;
+    const quint64 serial = ++m_switches;
+    const auto complete = [this, serial, readDbPath, switched = std::move(switched)](const Checkpoints& prepared) {
+        if (serial != m_switches)
+            return; // superseded by a later switch
+        {
+            std::lock_guard lock(m_pathMutex);
+            m_readDbPath = readDbPath;
+        }
+        m_board.switchStore(readDbPath, prepared);
+        for (ProjectorGroup* group : m_groups)
+            QMetaObject::invokeMethod(group, [group, readDbPath] {
+                group->switchReadStore(readDbPath);
+            }, Qt::QueuedConnection);
+        if (switched)
+            switched();
+    };
+    if (!m_started) {
+        // Nothing reads the board yet; start() prepares the store.
+        complete({});
+        return;
     }
-    m_board.switchStore(readDbPath, m_started ? prepareStore(readDbPath) : QHash<QString, qint64>{});
-    for (ProjectorGroup* group : m_groups)
-        QMetaObject::invokeMethod(group, [group, readDbPath] {
-            group->switchReadStore(readDbPath);
-        }, Qt::QueuedConnection);
+    whenReady(QtConcurrent::run([readDbPath] { return prepareStore(readDbPath); }), this, complete);
 }
 
 void ProjectionEngine::setPoisonPosition(const QString& projection, qint64 position)

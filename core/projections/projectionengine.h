@@ -90,8 +90,13 @@ public:
     void retry(const QString& projection);
     void rebuild(const QString& projection);
     /// Moves every projector to another read store (architecture switch).
-    /// Each resumes from that store's own checkpoint.
-    void switchReadStore(const QString& readDbPath);
+    /// Each resumes from that store's own checkpoint. Preparing the store
+    /// (tables, stored checkpoints) runs SQL, so once started it happens on
+    /// the thread pool: until it is done, readDbPath(), the board and the
+    /// projectors stay on the old store, and `switched` runs on this
+    /// object's thread once all three have moved. A later switch supersedes
+    /// one still preparing (whose `switched` then never runs).
+    void switchReadStore(const QString& readDbPath, std::function<void()> switched = {});
 
     /// Replays events 1..position into a scratch store at `scratchPath`
     /// (replaced if it exists), without disturbing the live views.
@@ -124,6 +129,7 @@ private:
     std::vector<QThread*> m_threads;
     std::vector<ProjectorGroup*> m_groups; // one per thread, living there
     bool m_started = false;
+    quint64 m_switches = 0; // switchReadStore() calls, to drop superseded ones
 };
 
 } // namespace cqrs

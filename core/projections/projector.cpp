@@ -167,7 +167,9 @@ qint64 Projector::dueNs(const Event& event, const ProjectorKnobs& knobs) const
     // Deterministic jitter per event, so a replay behaves the same.
     const quint64 hash = quint64(event.position) * 0x9E3779B97F4A7C15ull;
     const qint64 jitterMs = knobs.jitterMs > 0 ? qint64((hash >> 33) % quint64(knobs.jitterMs + 1)) : 0;
-    return event.committedMonoNs + (knobs.delayMs + jitterMs) * 1'000'000;
+    // From its COMMIT when known, as visibility is measured (finishPlanned()).
+    const qint64 commit = m_group->feed().commitTimeOf(event.position);
+    return (commit > 0 ? commit : event.committedMonoNs) + (knobs.delayMs + jitterMs) * 1'000'000;
 }
 
 void Projector::setState(ProjectionState state)
