@@ -6,8 +6,12 @@
 // isolation.
 #include "readsupport.h"
 
+#include "projections/readstore.h"
 #include "read/searchquery.h"
+#include "util/sqlconnection.h"
 
+#include <QJsonArray>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace cqrs;
@@ -84,6 +88,70 @@ QStringList hostileInputs()
         everything.append(QChar(char16_t(1 + (i * 7919) % 0xFFFE)));
     inputs << everything;
     return inputs;
+}
+
+/// Events for the search index alone, positions 1.., with awkward text.
+EventList searchEvents()
+{
+    EventList events;
+    const auto add = [&](EventType type, qint64 id, QJsonObject payload) {
+        Event event;
+        event.position = events.size() + 1;
+        event.type = type;
+        event.aggregateId = id;
+        event.payload = std::move(payload);
+        events.append(event);
+    };
+    const auto line = [](const QString& name, const QString& sku, const QString& category) {
+        return QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("sku"), sku},
+                           {QStringLiteral("category"), category}};
+    };
+    add(EventType::CustomerRegistered, 1,
+        {{QStringLiteral("name"), QStringLiteral("O'Brien \"Bob\" 😀")}, {QStringLiteral("email"), QString()}});
+    add(EventType::ProductAdded, 2,
+        {{QStringLiteral("name"), QStringLiteral("Mug\tblue \\ ∑")}, {QStringLiteral("sku"), QStringLiteral("SKU-1")},
+         {QStringLiteral("category"), QStringLiteral("Küche")}});
+    add(EventType::OrderPlaced, 10,
+        {{QStringLiteral("customerName"), fromUtf16({u'Z', u'o', 0x00EB, 0x0001, u' ', 0xD835, 0xDC00})},
+         {QStringLiteral("lines"), QJsonArray{line(QStringLiteral("Mug"), QStringLiteral("S1"), QStringLiteral("c"))}}});
+    add(EventType::OrderPlaced, 11,
+        {{QStringLiteral("customerName"), QStringLiteral("Ann")},
+         {QStringLiteral("lines"), QJsonArray{line(QStringLiteral("\"quoted\""), QStringLiteral("S2"), QString()),
+                                               line(QStringLiteral("Pot"), QStringLiteral("S3"), QStringLiteral("d"))}}});
+    add(EventType::OrderCancelled, 10, {});
+    add(EventType::OrderPlaced, 12, {{QStringLiteral("customerName"), QString()}, {QStringLiteral("lines"), QJsonArray{}}});
+    add(EventType::ProductDiscontinued, 2, {});
+    add(EventType::OrderPlaced, 13, {{QStringLiteral("customerName"), QStringLiteral("Eve")}});
+    return events;
+}
+
+/// Folds `events` into the search index of a new store at `path`, in
+/// batches of `batchSize`; `before` runs first (after the table exists).
+/// Returns the error, or an empty string.
+QString foldSearch(const QString& path, const EventList& events, int batchSize, const QString& before = {})
+{
+    SqlConnection connection(QStringLiteral("fold"), path, SqlConnection::Role::Writer);
+    QString error;
+    if (!connection.open(&error))
+        return error;
+    SqlContext sql(connection.db()); // after the connection: destroyed first
+    const auto projection = projectionNamed(QStringLiteral("search_index"));
+    if (!ReadStore::prepare(sql, *projection, &error) || (!before.isEmpty() && !sql.exec(before, &error)))
+        return error;
+    for (qsizetype i = 0; i < events.size(); i += batchSize) {
+        ChangeSet changes;
+        qint64 checkpoint = 0;
+        qint64 failedAt = 0;
+        if (!sql.exec(QStringLiteral("BEGIN"), &error))
+            return error;
+        if (!ReadStore::applyBatch(sql, *projection, events.mid(i, batchSize), changes, &checkpoint, &failedAt, &error)) {
+            sql.exec(QStringLiteral("ROLLBACK"), nullptr);
+            return error;
+        }
+        if (!sql.exec(QStringLiteral("COMMIT"), &error))
+            return error;
+    }
+    return {};
 }
 
 } // namespace
@@ -301,6 +369,40 @@ private Q_SLOTS:
             QVERIFY2(result.meta.ok(), qPrintable(result.meta.error));
             QVERIFY(result.hits.isEmpty());
         }
+    }
+
+    void documentsWrittenTogetherEqualOneByOne()
+    {
+        // The search index writes a batch's documents in one INSERT (rows
+        // from a JSON array): the rows equal one INSERT per event whatever
+        // the text (quotes, tabs, control characters, surrogate pairs, null
+        // texts stay NULL), and a tag in the middle of a batch finds its
+        // document.
+        QTemporaryDir dir;
+        const EventList events = searchEvents();
+        const QString oneByOne = dir.filePath(QStringLiteral("one.db"));
+        const QString together = dir.filePath(QStringLiteral("together.db"));
+        QCOMPARE(foldSearch(oneByOne, events, 1), QString());
+        QCOMPARE(foldSearch(together, events, 100), QString());
+        const QStringList rows = canonical(together, QStringLiteral("search_index"));
+        QCOMPARE(rows.size(), 6);
+        QCOMPARE(rows, canonical(oneByOne, QStringLiteral("search_index")));
+        const QString nulls = QStringLiteral("SELECT COUNT(*) FROM rv_search WHERE title IS NULL OR body IS NULL");
+        QCOMPARE(StoreReader(together).scalar(nulls).toInt(), StoreReader(oneByOne).scalar(nulls).toInt());
+        const QString tagged = QStringLiteral("SELECT COUNT(*) FROM rv_search WHERE body LIKE '%cancelled' OR body LIKE '%discontinued'");
+        QCOMPARE(StoreReader(together).scalar(tagged).toInt(), 2);
+    }
+
+    void aDocumentThatCannotBeWrittenNamesItsEvent()
+    {
+        // Order 12's document (rowid 48) is taken: the batch fails, naming
+        // event #6, not the batch.
+        QTemporaryDir dir;
+        const QString error = foldSearch(dir.filePath(QStringLiteral("taken.db")), searchEvents(), 100,
+                                         QStringLiteral("INSERT INTO rv_search (rowid, kind, ref, title, body) "
+                                                        "VALUES (48, 'order', 12, 'taken', 'taken')"));
+        QVERIFY2(error.startsWith(QStringLiteral("Event #6 (OrderPlaced) could not be added to the search index")),
+                 qPrintable(error));
     }
 
     void nonBmpLettersAreLetters()

@@ -65,6 +65,7 @@ void EventFeed::offer(const CommittedBatch& batch)
 {
     if (batch.events.isEmpty())
         return;
+    ++m_offers;
     m_receipts.push_back({batch.events.first().position, batch.events.last().position, batch.committedNs});
     while (m_receipts.size() > maxReceipts)
         m_receipts.pop_front();

@@ -41,6 +41,8 @@ public:
     /// projectors' fallback poll calls it, in case something was written
     /// that was not offered.
     void verifyWithLog() { m_offeredUpTo = 0; }
+    /// How many batches were offered so far.
+    qint64 offers() const { return m_offers; }
     /// Drops the window and the connection (call on the feed's thread).
     void close();
 
@@ -52,7 +54,9 @@ public:
 
     static constexpr int defaultCapacity = 20'000;
     static constexpr int minimumWindow = 1'024;
-    static constexpr size_t maxReceipts = 4'096;
+    /// Commit times kept: a minute of commits at the simulator's 5 ms tick,
+    /// the longest injected delay (~400 KiB).
+    static constexpr size_t maxReceipts = 16'384;
 
 private:
     EventList fetch(qint64 after, int maxCount, QString* error);
@@ -77,6 +81,7 @@ private:
     };
     std::deque<Receipt> m_receipts; // of the commits offered lately, oldest first
     qint64 m_offeredUpTo = 0; // the last offered position, while offers continue the window
+    qint64 m_offers = 0;
     qint64 m_logReads = 0;
     qint64 m_windowReads = 0;
 };

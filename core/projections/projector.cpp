@@ -401,7 +401,13 @@ ProjectorGroup::ProjectorGroup(QString writeDbPath, QString readDbPath)
 {
     m_poll.setInterval(pollIntervalMs);
     connect(&m_poll, &QTimer::timeout, this, [this] {
-        m_feed->verifyWithLog();
+        // Only when no commit was offered since the last poll: while offers
+        // arrive, a commit that was not offered shows as a gap in the next
+        // one; and a log read at the window's end would take events whose
+        // offers are still queued, measuring them from the earlier stamp.
+        if (m_feed->offers() == m_offersAtPoll)
+            m_feed->verifyWithLog();
+        m_offersAtPoll = m_feed->offers();
         scheduleStep();
     });
     m_later.setSingleShot(true);
@@ -423,6 +429,12 @@ SqlContext* ProjectorGroup::store(QString* error)
     // (Lab's checkpointers: read.db's always, write.db's in the CQRS modes;
     // a CRUD store's command connection checkpoints write.db itself).
     if (!execSql(connection->db(), QStringLiteral("PRAGMA wal_autocheckpoint = 0"), error))
+        return nullptr;
+    // A RESTART of read.db's checkpointer holds the write lock for a few
+    // ms: wait for it in fine steps, not SQLite's 1, 2, 5, 10 ms sleeps. And
+    // when our commit starts the log from the top, cut the file back.
+    SqliteStatement::setFineBusyWait(SqliteStatement::handleOf(connection->db()), 10'000);
+    if (!execSql(connection->db(), QStringLiteral("PRAGMA journal_size_limit = 67108864"), error))
         return nullptr;
     m_connection = std::move(connection);
     m_sql = std::make_unique<SqlContext>(m_connection->db());
@@ -513,14 +525,12 @@ void ProjectorGroup::step()
     // waiting for the costly ones; then each of those in a transaction of
     // its own.
     bool again = false;
-    if (!together.empty() && !commit(together, &again))
-        return; // busy: everything planned is tried again shortly
-    for (size_t i = 0; i < alone.size(); ++i) {
-        if (!commit({alone[i]}, &again)) {
-            for (size_t j = i + 1; j < alone.size(); ++j)
-                alone[j]->finishPlanned(0, {});
-            return;
-        }
+    bool busy = !together.empty() && !commit(together, &again);
+    for (Projector* projector : alone) {
+        if (busy) // the store stayed locked: the retry is armed
+            projector->finishPlanned(0, {});
+        else
+            busy = !commit({projector}, &again);
     }
     if (again)
         scheduleStep();

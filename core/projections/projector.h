@@ -188,6 +188,7 @@ private:
     std::unique_ptr<SqlConnection> m_connection;
     std::unique_ptr<SqlContext> m_sql;
     bool m_stepQueued = false;
+    qint64 m_offersAtPoll = 0;
     QTimer m_poll;
     QTimer m_later;
 };

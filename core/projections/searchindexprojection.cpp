@@ -34,7 +34,8 @@ bool SearchIndexProjection::apply(SqlContext& sql, const Event& event, ChangeSet
     const QJsonObject& p = event.payload;
     const auto add = [&](DocumentKind kind, const QString& kindName, const QString& title,
                          const QString& body) {
-        m_pending.append({rowIdOf(kind, event.aggregateId), kindName, event.aggregateId, title, body});
+        m_pending.append({event.position, event.type, rowIdOf(kind, event.aggregateId), kindName,
+                          event.aggregateId, title, body});
         return true;
     };
     const auto tag = [&](DocumentKind kind, const QString& word) {
@@ -87,13 +88,8 @@ bool SearchIndexProjection::flush(SqlContext& sql, QString* error)
     if (m_pending.isEmpty())
         return true;
     const QList<Document> documents = std::exchange(m_pending, {});
-    if (documents.size() == 1) {
-        const Document& d = documents.first();
-        SqliteStatement& insert = sql.statement(QStringLiteral(
-            "INSERT INTO rv_search (rowid, kind, ref, title, body) VALUES (?, ?, ?, ?, ?)"));
-        insert.bind(1, d.rowId).bindTextOrNull(2, d.kind).bind(3, d.ref).bindTextOrNull(4, d.title).bindTextOrNull(5, d.body);
-        return insert.exec(error);
-    }
+    if (documents.size() == 1)
+        return insertOne(sql, documents.first(), error);
     // All of them in one statement, as rows of a JSON array, in order.
     // A null text stays NULL, as bindTextOrNull() binds it.
     const auto text = [](const QString& s) { return s.isNull() ? QJsonValue() : QJsonValue(s); };
@@ -105,7 +101,29 @@ bool SearchIndexProjection::flush(SqlContext& sql, QString* error)
         "INSERT INTO rv_search (rowid, kind, ref, title, body) "
         "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)"));
     insert.bindText(1, QByteArrayView(json));
-    return insert.exec(error);
+    if (insert.exec(error))
+        return true;
+    // The failed statement wrote nothing (SQLite undid it). Insert them one
+    // by one to name the event whose document cannot be written.
+    for (const Document& d : documents) {
+        if (!insertOne(sql, d, error))
+            return false;
+    }
+    return true; // they failed only together (all are in now)
+}
+
+bool SearchIndexProjection::insertOne(SqlContext& sql, const Document& d, QString* error)
+{
+    SqliteStatement& insert = sql.statement(QStringLiteral(
+        "INSERT INTO rv_search (rowid, kind, ref, title, body) VALUES (?, ?, ?, ?, ?)"));
+    insert.bind(1, d.rowId).bindTextOrNull(2, d.kind).bind(3, d.ref).bindTextOrNull(4, d.title).bindTextOrNull(5, d.body);
+    QString reason;
+    if (insert.exec(&reason))
+        return true;
+    *error = QStringLiteral("Event #%1 (%2) could not be added to the search index: %3")
+                 .arg(d.position)
+                 .arg(eventTypeName(d.type), reason);
+    return false;
 }
 
 QString SearchIndexProjection::canonicalQuery() const

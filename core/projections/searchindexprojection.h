@@ -31,6 +31,8 @@ private:
     /// orders/s.
     struct Document
     {
+        qint64 position = 0; // of the event it comes from
+        EventType type = EventType::OrderPlaced;
         qint64 rowId = 0;
         QString kind;
         qint64 ref = 0;
@@ -38,6 +40,8 @@ private:
         QString body;
     };
     QList<Document> m_pending;
+
+    static bool insertOne(SqlContext& sql, const Document& document, QString* error);
 };
 
 } // namespace cqrs
