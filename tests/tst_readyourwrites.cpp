@@ -5,6 +5,8 @@
 // catching up" at its deadline instead of hanging.
 #include "readsupport.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace cqrs;
@@ -222,6 +224,49 @@ private Q_SLOTS:
         lookup = await(lab.queries().order(second.entityId, readYourWrites(second.lastPosition)));
         QVERIFY(!lookup.meta.stillCatchingUp);
         QVERIFY(lookup.order.has_value());
+    }
+
+    void switchingStoresPreparesThemOffTheCallersThread()
+    {
+        // The new store is prepared on the pool: a switch to a read.db that
+        // another connection holds locked returns at once, and until the
+        // store is ready everything stays on the old one (the engine's
+        // store, and the queries, whose read-your-writes answers stay true).
+        LabHarness harness{ArchitectureMode::Logical};
+        openLab(harness);
+        if (QTest::currentTestFailed())
+            return;
+        Lab& lab = harness.lab();
+        const CommandResult first = harness.run(order(8, {line(blueMug, 1)}));
+        QVERIFY(first.accepted());
+        {
+            const QString holder = QStringLiteral("read-db-holder");
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), holder);
+                db.setDatabaseName(lab.readDbPath());
+                QVERIFY(db.open());
+                QSqlQuery lock(db);
+                QVERIFY(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")));
+
+                lab.setArchitecture(ArchitectureMode::Physical); // returns while read.db is locked
+                QVERIFY(lab.storeSwitchPending());
+                QCOMPARE(lab.projections().readDbPath(), lab.writeDbPath());
+                QCOMPARE(lab.queries().mode(), ArchitectureMode::Logical);
+                const OrderLookup meanwhile = await(lab.queries().order(first.entityId, readYourWrites(first.lastPosition)));
+                QVERIFY2(meanwhile.meta.ok(), qPrintable(meanwhile.meta.error));
+                QVERIFY(meanwhile.order.has_value());
+                QVERIFY(lab.storeSwitchPending());
+
+                QVERIFY(lock.exec(QStringLiteral("COMMIT")));
+            }
+            QSqlDatabase::removeDatabase(holder);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!lab.storeSwitchPending(), longWaitMs);
+        QCOMPARE(lab.projections().readDbPath(), lab.readDbPath());
+        QCOMPARE(lab.queries().mode(), ArchitectureMode::Physical);
+        const OrderLookup after = await(lab.queries().order(first.entityId, readYourWrites(first.lastPosition)));
+        QVERIFY2(after.meta.ok(), qPrintable(after.meta.error));
+        QVERIFY(after.order.has_value());
     }
 };
 

@@ -17,8 +17,9 @@ public:
     bool flush(SqlContext& sql, QString* error) override;
     void discard() override { m_pending.clear(); }
     /// FTS5 writes a new index segment per transaction: at 5,000 orders/s
-    /// about 0.4 ms per batch of ~20 orders, four times the other four views
-    /// together. They commit first, and become visible that much sooner.
+    /// about 0.4-0.5 ms per batch of ~20 orders, two to three times the
+    /// other four views together. They commit first, and become visible
+    /// that much sooner.
     bool commitsAlone() const override { return true; }
     QString canonicalQuery() const override;
 
