@@ -63,40 +63,46 @@ QFuture<StoreInfo> Lab::open()
     // only then does the caller learn the answer.
     auto opened = std::make_shared<QPromise<StoreInfo>>();
     opened->start();
-    const auto refuseClosed = [opened] {
-        // close() came first: start nothing, say so.
-        opened->addResult(StoreInfo{false, QStringLiteral("The lab was closed while its store was opening."), {}, false});
-        opened->finish();
-    };
-    whenReady(m_bus->open(store), this, [this, opened, refuseClosed](const StoreInfo& info) {
+    whenReady(m_bus->open(store), this, [this, opened](const StoreInfo& info) {
         if (m_closed)
-            return refuseClosed();
+            return refuseClosed(opened);
         if (!info.ok) {
             opened->addResult(info);
             opened->finish();
             return;
         }
-        // Preparing the read store runs SQL: on the pool, not on this thread.
-        const QString readStore = m_engine->readDbPath();
-        whenReady(QtConcurrent::run([readStore] { return ProjectionEngine::prepareStore(readStore); }), this,
-                  [this, opened, refuseClosed, info, readStore](const ProjectionEngine::Checkpoints& prepared) {
-                      if (m_closed)
-                          return refuseClosed();
-                      m_open = true;
-                      m_engine->notifyCommitted(info.counters.headPosition);
-                      // The store moved meanwhile (an architecture switch): prepare that one.
-                      if (m_engine->readDbPath() == readStore)
-                          m_engine->start(prepared);
-                      else
-                          m_engine->start();
-                      m_lag->start(m_config.lagIntervalMs);
-                      applyInlineHook();
-                      applyCheckpointPolicy();
-                      opened->addResult(info);
-                      opened->finish();
-                  });
+        startReadSide(info, opened);
     });
     return opened->future();
+}
+
+void Lab::refuseClosed(const std::shared_ptr<QPromise<StoreInfo>>& opened)
+{
+    // close() came first: start nothing, say so.
+    opened->addResult(StoreInfo{false, QStringLiteral("The lab was closed while its store was opening."), {}, false});
+    opened->finish();
+}
+
+void Lab::startReadSide(const StoreInfo& info, const std::shared_ptr<QPromise<StoreInfo>>& opened)
+{
+    // Preparing the read store runs SQL: on the pool, not on this thread.
+    const QString readStore = m_engine->readDbPath();
+    whenReady(QtConcurrent::run([readStore] { return ProjectionEngine::prepareStore(readStore); }), this,
+              [this, opened, info, readStore](const ProjectionEngine::Checkpoints& prepared) {
+                  if (m_closed)
+                      return refuseClosed(opened);
+                  // The store moved meanwhile (an architecture switch): prepare that one.
+                  if (m_engine->readDbPath() != readStore)
+                      return startReadSide(info, opened);
+                  m_open = true;
+                  m_engine->notifyCommitted(info.counters.headPosition);
+                  m_engine->start(prepared);
+                  m_lag->start(m_config.lagIntervalMs);
+                  applyInlineHook();
+                  applyCheckpointPolicy();
+                  opened->addResult(info);
+                  opened->finish();
+              });
 }
 
 void Lab::close()

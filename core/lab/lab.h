@@ -8,6 +8,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QPromise>
 
 #include <memory>
 
@@ -95,6 +96,10 @@ Q_SIGNALS:
     void synchronousUpdateChanged(bool synchronous);
 
 private:
+    /// The store is open: prepares the read store on the pool, then starts
+    /// the read side (again for the new store if a switch moved it meanwhile).
+    void startReadSide(const StoreInfo& info, const std::shared_ptr<QPromise<StoreInfo>>& opened);
+    static void refuseClosed(const std::shared_ptr<QPromise<StoreInfo>>& opened);
     /// Queries, synchronous update and checkpoints for the current
     /// architecture and projection store.
     void applyRouting();
