@@ -117,6 +117,28 @@ private Q_SLOTS:
         QCOMPARE(own.meta.mode, ArchitectureMode(mode));
     }
 
+    void projectorsFollowingTheHeadDoNotReadTheLog()
+    {
+        // After each commit the command worker hands its events to the
+        // projectors: fifty orders reach every view, and the projectors read
+        // the log itself at most for the fallback poll (once per 500 ms in
+        // which nothing was handed over), not once per commit.
+        LabHarness harness;
+        openLab(harness);
+        if (QTest::currentTestFailed())
+            return;
+        Lab& lab = harness.lab();
+        const qint64 before = lab.projections().logReads();
+        CommandResult last;
+        for (int i = 0; i < 50; ++i) {
+            last = harness.run(order(1 + i % 20, {line(1, 1)}));
+            QVERIFY2(last.accepted(), qPrintable(last.reason));
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab, last.lastPosition), qPrintable(describe(lab)), longWaitMs);
+        const qint64 reads = lab.projections().logReads() - before;
+        QVERIFY2(reads <= 2, qPrintable(QStringLiteral("%1 log reads for 50 commits").arg(reads)));
+    }
+
     void rebuildConverges()
     {
         // A rebuild (clear, replay the log) while commands keep coming.

@@ -21,7 +21,7 @@ void EventFeed::close()
 
 EventList EventFeed::fetch(qint64 after, int maxCount, QString* error)
 {
-    ++m_logReads;
+    m_logReads.fetch_add(1, std::memory_order_relaxed);
     return m_log.readAfter(after, maxCount, error);
 }
 
@@ -124,7 +124,7 @@ EventList EventFeed::readAfter(qint64 after, int maxCount, QString* error)
         append(events);
         return events;
     }
-    ++m_windowReads;
+    m_windowReads.fetch_add(1, std::memory_order_relaxed);
     parseOffered(after + maxCount);
     const size_t from = size_t(after - (first - 1));
     events.reserve(maxCount);

@@ -3,6 +3,7 @@
 #include "events/event.h"
 #include "events/eventlogreader.h"
 
+#include <atomic>
 #include <deque>
 
 namespace cqrs {
@@ -47,8 +48,10 @@ public:
     void close();
 
     /// How many reads the log answered, and how many the window did (tests).
-    qint64 logReads() const { return m_logReads; }
-    qint64 windowReads() const { return m_windowReads; }
+    /// How many reads the log answered, and how many the window did; the
+    /// counters may be read from any thread.
+    qint64 logReads() const { return m_logReads.load(std::memory_order_relaxed); }
+    qint64 windowReads() const { return m_windowReads.load(std::memory_order_relaxed); }
     /// Events held: parsed, plus offered and not parsed yet.
     qsizetype windowSize() const { return qsizetype(m_window.size() + m_offered.size()); }
 
@@ -82,8 +85,8 @@ private:
     std::deque<Receipt> m_receipts; // of the commits offered lately, oldest first
     qint64 m_offeredUpTo = 0; // the last offered position, while offers continue the window
     qint64 m_offers = 0;
-    qint64 m_logReads = 0;
-    qint64 m_windowReads = 0;
+    std::atomic<qint64> m_logReads{0};
+    std::atomic<qint64> m_windowReads{0};
 };
 
 } // namespace cqrs

@@ -1,5 +1,6 @@
 #include "projections/projectionengine.h"
 
+#include "events/eventfeed.h"
 #include "events/eventlogreader.h"
 #include "projections/projection.h"
 #include "projections/projector.h"
@@ -143,6 +144,14 @@ void ProjectionEngine::notifyCommitted(qint64 head)
     m_board.setHead(head);
     for (ProjectorGroup* group : m_groups)
         QMetaObject::invokeMethod(group, &ProjectorGroup::scheduleStep, Qt::QueuedConnection);
+}
+
+qint64 ProjectionEngine::logReads() const
+{
+    qint64 reads = 0;
+    for (ProjectorGroup* group : m_groups)
+        reads += group->feed().logReads();
+    return reads;
 }
 
 void ProjectionEngine::offerCommitted(std::shared_ptr<const CommittedBatch> batch)

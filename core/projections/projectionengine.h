@@ -82,6 +82,10 @@ public:
     /// Thread-safe; called on the command worker (StoreConfig::onCommitted)
     /// before notifyCommitted().
     void offerCommitted(std::shared_ptr<const CommittedBatch> batch);
+    /// How often the projector threads read the event log itself (not the
+    /// events offered to them), in all; any thread. A diagnostic: following
+    /// the head, it stays flat.
+    qint64 logReads() const;
 
     // Knobs. An empty name means every projection.
     void setDelay(const QString& projection, int delayMs, int jitterMs);
