@@ -28,10 +28,10 @@ Lab::Lab(LabConfig config, QObject* parent)
     CommandBus* bus = m_bus.get();
     m_lag = std::make_unique<LagMonitor>(writeDbPath(), &m_engine->board(), &m_engine->recorder(),
                                          [bus] { return bus->counters(); });
-    // Direct: the projectors are woken from the command worker right after
-    // the commit, without a detour through this thread's event loop.
-    connect(m_bus.get(), &CommandBus::committed, m_engine.get(), &ProjectionEngine::notifyCommitted,
-            Qt::DirectConnection);
+    // The projectors learn of commits from StoreConfig::onCommitted (see
+    // open()): every commit that appends events hands them over, which sets
+    // the head and wakes the projectors, from the command worker right after
+    // the commit. (CommandBus::committed fires for the same commits.)
 }
 
 Lab::~Lab() { close(); }

@@ -156,6 +156,10 @@ qint64 ProjectionEngine::logReads() const
 
 void ProjectionEngine::offerCommitted(std::shared_ptr<const CommittedBatch> batch)
 {
+    if (batch->events.isEmpty())
+        return;
+    m_board.setHead(batch->events.last().position);
+    // One posted call per group: the offer schedules the step itself.
     for (ProjectorGroup* group : m_groups)
         QMetaObject::invokeMethod(group, [group, batch] { group->offer(*batch); }, Qt::QueuedConnection);
 }

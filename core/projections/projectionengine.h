@@ -74,13 +74,15 @@ public:
     VisibilityRecorder& recorder() { return m_recorder; }
     QString readDbPath() const;
 
-    /// New events up to `head` exist. Thread-safe and cheap: connect the
-    /// command bus's committed() signal to it with a direct connection.
+    /// New events up to `head` exist (records the head, wakes the
+    /// projectors). Thread-safe and cheap. For events not handed over with
+    /// offerCommitted(): the Lab calls it once, for the log it opens on.
     void notifyCommitted(qint64 head);
     /// The events of a commit as the command worker stored them, handed to
-    /// every projector thread so they need not read them back from the log.
-    /// Thread-safe; called on the command worker (StoreConfig::onCommitted)
-    /// before notifyCommitted().
+    /// every projector thread so they need not read them back from the log;
+    /// it also records the head and wakes the projectors, as
+    /// notifyCommitted() does. Thread-safe; called on the command worker
+    /// (StoreConfig::onCommitted).
     void offerCommitted(std::shared_ptr<const CommittedBatch> batch);
     /// How often the projector threads read the event log itself (not the
     /// events offered to them), in all; any thread. A diagnostic: following
