@@ -1,6 +1,7 @@
 #include "write/walcheckpointer.h"
 
 #include "util/sqlconnection.h"
+#include "write/sqlitestatement.h"
 
 #include <QFileInfo>
 #include <QSqlQuery>
@@ -33,8 +34,10 @@ public:
         }
         // After a checkpoint that resets the log, truncate the file to this size.
         execSql(m_connection->db(), QStringLiteral("PRAGMA journal_size_limit = 67108864"), nullptr);
-        // Never wait for a lock (see checkpoint()).
+        // Wait for a lock at most restartWaitMs, in fine steps (see checkpoint()).
         execSql(m_connection->db(), QStringLiteral("PRAGMA busy_timeout = 0"), nullptr);
+        if (sqlite3* handle = SqliteStatement::handleOf(m_connection->db()))
+            SqliteStatement::setFineBusyWait(handle, restartWaitMs);
         m_timer.start(m_owner->m_intervalMs);
     }
 
@@ -55,17 +58,28 @@ private:
         // starts, so the log would never wrap. Once the log passes the
         // threshold, RESTART takes the writer lock between two commit groups,
         // copies the short tail and lets the next transaction start the log
-        // from the top. It must never wait for that lock: SQLite's busy
-        // handler polls in coarse sleeps, which under a busy writer took
-        // seconds, with no PASSIVE running meanwhile, and the final RESTART
-        // then copied hundreds of MiB while holding commits back. With no
-        // busy wait, a RESTART that finds the writer busy degrades to a
-        // PASSIVE and the next turn tries again.
+        // from the top.
+        // - RESTART holds the writer lock while it copies what is not in the
+        //   database yet and syncs both files. Left to itself that was a
+        //   whole timer interval of frames (~300 at 1,000 orders/s): a 5-7 ms
+        //   stall of every command waiting to begin. A PASSIVE just before
+        //   copies and syncs nearly all of it without the lock, so RESTART
+        //   only has the last commit or two left.
+        // - It waits for the writer lock, and then for readers to leave the
+        //   log, at most restartWaitMs in 100 µs steps. SQLite's own busy
+        //   handler sleeps in coarse steps, which under a busy writer took
+        //   seconds while the log kept growing. Not waiting at all failed
+        //   most RESTARTs against a writer that commits back to back (its
+        //   retries hold a read lock for an instant), and the log grew past
+        //   50 MiB (tst_walcheckpointer). A RESTART that still finds the
+        //   writer busy degrades to a PASSIVE and the next turn tries again.
         QSqlQuery query(m_connection->db());
         // After a successful RESTART the log reports its old length until
         // the next commit wraps it: while it has not changed, do not block
         // writers again (an idle store would otherwise be restarted forever).
         const bool restart = m_logFrames >= restartFrames && m_logFrames != m_framesAtRestart;
+        if (restart)
+            run(query, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
         m_logFrames = run(query, restart ? QStringLiteral("PRAGMA wal_checkpoint(RESTART)")
                                          : QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
         if (restart && m_lastBusy == 0)
@@ -88,6 +102,7 @@ private:
     }
 
     static constexpr qint64 restartFrames = 4'000; // ~16 MiB of 4 KiB pages
+    static constexpr int restartWaitMs = 2;
 
     WalCheckpointer* m_owner;
     QTimer m_timer;

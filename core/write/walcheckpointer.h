@@ -10,8 +10,8 @@ namespace cqrs {
 
 /// Keeps a store's WAL file bounded without making commits pay for it: a
 /// thread of its own runs PASSIVE checkpoints every 50 ms (they never block
-/// the writer) and, past ~16 MiB of log, a RESTART that never waits for a
-/// lock (see the .cpp), while the writers' connections have
+/// the writer) and, past ~16 MiB of log, a PASSIVE and then a RESTART that
+/// waits at most 2 ms for a lock (see the .cpp), while the writers' connections have
 /// wal_autocheckpoint turned off. SQLite's default instead checkpoints
 /// inside whichever commit crosses 1,000 pages, and a reader that never
 /// pauses starves those checkpoints so the WAL grows without bound. The Lab
