@@ -130,6 +130,11 @@ public:
     /// after the others: for a view whose batches cost several times the
     /// others', which would otherwise become visible only with it.
     virtual bool commitsAlone() const { return false; }
+    /// Upkeep after batches are committed, in a statement of its own, run by
+    /// whoever committed them: the search index merges its FTS5 segments
+    /// here rather than inside its commits. It is optional work: a failure
+    /// leaves the view as it was and the next call tries again.
+    virtual bool tidy(SqlContext& /*sql*/, QString* /*error*/) { return true; }
     /// A SELECT of its rows in a stable order, for comparisons in tests.
     virtual QString canonicalQuery() const = 0;
 };

@@ -292,6 +292,8 @@ QFuture<ReplayResult> ProjectionEngine::replayTo(qint64 position, const QString&
             }
             if (!sql.exec(QStringLiteral("COMMIT"), &result.error))
                 return result;
+            for (const auto& projection : projections)
+                projection->tidy(sql, nullptr); // optional upkeep (Projection::tidy)
             done = events.last().position;
             result.eventsApplied += events.size();
         }
@@ -340,6 +342,9 @@ ProjectionEngine::inlineHook(const QString& attachedStore)
             if (!ReadStore::applyBatch(*state->sql, *projection, events, ignored, &newCheckpoint,
                                        &failedAt, error))
                 return false;
+            // Upkeep inside the command's transaction, as FTS5's automerge
+            // did here before; optional (Projection::tidy).
+            projection->tidy(*state->sql, nullptr);
             const qint64 now = monotonicNowNs();
             QList<qint64> latencies;
             for (const Event& event : events)

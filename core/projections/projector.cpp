@@ -325,6 +325,18 @@ bool Projector::applyPlanned(SqlContext& sql, const QHash<QString, qint64>& stor
     return sql.exec(sql.prepared(m_rollbackTo), nullptr) && sql.exec(sql.prepared(m_release), nullptr);
 }
 
+void Projector::tidy(SqlContext& sql)
+{
+    QString error;
+    if (m_projection->tidy(sql, &error)) {
+        m_tidyFailing = false;
+    } else if (!std::exchange(m_tidyFailing, true)) {
+        qWarning("%s: upkeep after a commit failed (the view is intact; it is tried again after "
+                 "each commit): %s",
+                 qUtf8Printable(m_name), qUtf8Printable(error));
+    }
+}
+
 bool Projector::finishPlanned(qint64 committedNs, const QString& commitError)
 {
     if (m_planned.events.isEmpty())
@@ -531,6 +543,12 @@ void ProjectorGroup::step()
             projector->finishPlanned(0, {});
         else
             busy = !commit({projector}, &again);
+    }
+    // Upkeep last, once every view of this step is visible (it is the
+    // search index's segment merging, which used to sit inside its commit).
+    if (!busy) {
+        for (Projector* projector : m_projectors)
+            projector->tidy(*m_sql);
     }
     if (again)
         scheduleStep();

@@ -73,6 +73,10 @@ public:
     /// failure of the commit. Publishes, fails, or forgets the plan. Returns
     /// true when another step is wanted at once.
     bool finishPlanned(qint64 committedNs, const QString& commitError);
+    /// After the step's transactions: the view's upkeep (Projection::tidy),
+    /// in a statement of its own. A failure is said once, not raised: the
+    /// view is intact and the next step tries again.
+    void tidy(SqlContext& sql);
 
     /// The group's store is open (again): create the tables when missing and
     /// adopt the stored checkpoint. Returns false (and fails) on an error.
@@ -117,6 +121,7 @@ private:
     bool m_rebuilding = false;
     qint64 m_startedNs = 0;
     std::atomic<qint64> m_poison{0};
+    bool m_tidyFailing = false; // said once until it works again
     QTimer m_due;
 
     // The step in progress (between plan() and finishPlanned()).
