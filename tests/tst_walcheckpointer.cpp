@@ -4,7 +4,6 @@
 #include "write/sqlitestatement.h"
 #include "write/walcheckpointer.h"
 
-#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -64,30 +63,46 @@ private Q_SLOTS:
 
         WalCheckpointer checkpointer(path, 10);
         checkpointer.start();
-        // One page per commit, back to back: the writer holds its lock for
+        // One row per commit, back to back: the writer holds its lock for
         // most of the time and the log passes the restart threshold (4,000
         // frames) every few thousand commits. Without the checkpointer's
         // RESTART the log would only grow (nothing else checkpoints).
-        constexpr int maxCommits = 200'000;
-        const QString wal = path + QStringLiteral("-wal");
-        qint64 largestWal = 0;
+        constexpr int maxCommits = 50'000; // ~2,000-4,000 per wrap here
+        // After each commit SQLite reports the log's length in frames: it
+        // drops when a commit wrote the log from the top again.
+        struct LogLength
+        {
+            int last = 0;
+            int wraps = 0;
+        } log;
+        sqlite3_wal_hook(
+            writer.db,
+            [](void* data, sqlite3*, const char*, int frames) {
+                auto* length = static_cast<LogLength*>(data);
+                if (frames < length->last)
+                    ++length->wraps;
+                length->last = frames;
+                return SQLITE_OK;
+            },
+            &log);
         int commits = 0;
-        while (checkpointer.restarts() < 3 && commits < maxCommits) {
+        while (log.wraps < 3 && commits < maxCommits) {
             QCOMPARE(sqlite3_step(writer.insert), SQLITE_DONE);
             sqlite3_reset(writer.insert);
             ++commits;
-            if (commits % 256 == 0)
-                largestWal = std::max(largestWal, QFileInfo(wal).size());
         }
         checkpointer.stop();
-        QVERIFY2(checkpointer.restarts() >= 3,
-                 qPrintable(QStringLiteral("%1 commits, %2 checkpoints, no log restart")
+        // Each RESTART made the writer's next commit write the log from the
+        // top again instead of growing it. (How long the log gets between
+        // two restarts depends on the machine's speed: the benchmark's
+        // contention run measures it, not this test.)
+        QVERIFY2(log.wraps >= 3,
+                 qPrintable(QStringLiteral("the log wrapped %1 times in %2 commits (%3 checkpoints, %4 restarts)")
+                                .arg(log.wraps)
                                 .arg(commits)
-                                .arg(checkpointer.checkpoints())));
-        // The log was written from the top again instead of growing: about
-        // the threshold plus what arrives while a checkpoint runs.
-        QVERIFY2(largestWal < 48ll * 1024 * 1024,
-                 qPrintable(QStringLiteral("the WAL grew to %1 bytes").arg(largestWal)));
+                                .arg(checkpointer.checkpoints())
+                                .arg(checkpointer.restarts())));
+        QVERIFY(checkpointer.restarts() >= 1);
         QCOMPARE(scalar(writer.db, "SELECT COUNT(*) FROM rows"), qint64(commits));
         sqlite3_stmt* check = nullptr;
         QCOMPARE(sqlite3_prepare_v2(writer.db, "PRAGMA integrity_check", -1, &check, nullptr), SQLITE_OK);
