@@ -6,6 +6,8 @@
 #include "testsupport.h"
 #include "workergate.h"
 
+#include "write/writemodel.h"
+
 #include <QJsonArray>
 #include <QTest>
 
@@ -164,6 +166,113 @@ private Q_SLOTS:
                      .toInt(),
                  0);
         const QString problem = gapFreeProblem(reader.positions(), store.bus().headPosition());
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+
+    void aRedoneGroupGivesTheAnswersOfOnePass()
+    {
+        // The failure forces the group to be run again: the rejected
+        // command's copy later in the group is still its duplicate, no
+        // answer of the abandoned pass leaks out, and the rejection is
+        // remembered once.
+        TempStore store;
+        QVERIFY2(store.open().ok, qPrintable(store.info().error));
+        WorkerGate gate;
+        store.bus().setInlineHook(gate.hook());
+        const qint64 head = store.bus().headPosition();
+        QFuture<CommandResult> blocker = store.bus().submit(RestockProduct{testMeta(), notebook, 1, {}});
+        QTRY_VERIFY_WITH_TIMEOUT(gate.workerWaiting(), 20000);
+        store.bus().injectFailuresBeforeCommit(1);
+        const CancelOrder missing{testMeta(), 4242, {}};
+        const PlaceOrder doomed = order(bob, {line(blueMug, 7)});
+        const PlaceOrder fine = order(alice, {line(teaTowel, 1)});
+        const QList<Command> group{missing, doomed, missing, fine};
+        QList<QFuture<CommandResult>> futures;
+        for (const Command& command : group)
+            futures.append(store.bus().submit(command));
+        QCOMPARE(store.bus().pendingCommands(), 1 + int(group.size()));
+        gate.open();
+        QVERIFY(await(blocker).accepted());
+        QList<CommandResult> results;
+        for (const QFuture<CommandResult>& future : futures)
+            results.append(await(future));
+        QCOMPARE(statusName(results[0].status), statusName(CommandResult::Status::Rejected));
+        QVERIFY(!results[0].duplicate);
+        QCOMPARE(statusName(results[1].status), statusName(CommandResult::Status::Failed));
+        QCOMPARE(statusName(results[2].status), statusName(CommandResult::Status::Rejected));
+        QVERIFY(results[2].duplicate);
+        QCOMPARE(results[2].reason, results[0].reason);
+        QVERIFY2(results[3].accepted(), qPrintable(results[3].reason));
+        QCOMPARE(results[3].firstPosition, head + 2);
+        // Remembered: sent again in a later group, the same answer.
+        const CommandResult again = store.run(missing);
+        QVERIFY(again.duplicate);
+        QCOMPARE(again.reason, results[0].reason);
+        StoreReader reader(store.path());
+        QCOMPARE(reader.productStock(blueMug), 120);
+        const QString problem = gapFreeProblem(reader.positions(), store.bus().headPosition());
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+
+    void groupsRunWithoutSavepointsAndRedoOnlyWhenAFailureWrote()
+    {
+        // A group's first attempt runs its commands without a savepoint each
+        // (WriteModel::handleUnguarded): nothing to undo for the accepted
+        // ones, nor for one turned down before it wrote. One that fails
+        // after writing asks for the whole transaction to be rolled back;
+        // run again with savepoints, it is undone alone, and the events
+        // land exactly where a first guarded attempt would have put them.
+        TempStore store;
+        QVERIFY2(store.open().ok, qPrintable(store.info().error));
+        store.closeBus();
+        WriteModel model(store.path());
+        QString error;
+        QVERIFY2(model.open(&error), qPrintable(error));
+        const qint64 head = model.headPosition();
+        const PlaceOrder accepted = order(alice, {line(blueMug, 1)});
+        const PlaceOrder rejected = order(alice, {line(teaTowel, 0)});
+        const PlaceOrder doomed = order(bob, {line(blueMug, 7)});
+        const PlaceOrder last = order(alice, {line(notebook, 2)});
+
+        QVERIFY2(model.begin(&error), qPrintable(error));
+        bool mustRedo = false;
+        const CommandResult a = model.handleUnguarded(accepted, &mustRedo);
+        QVERIFY2(a.accepted(), qPrintable(a.reason));
+        QVERIFY(!mustRedo);
+        QCOMPARE(a.firstPosition, head + 1);
+        // No savepoint was opened for it.
+        QVERIFY(!execSql(model.db(), QStringLiteral("RELEASE command"), &error));
+        QVERIFY2(error.contains(QStringLiteral("no such savepoint")), qPrintable(error));
+        QVERIFY2(model.commit(&error), qPrintable(error));
+
+        // As the bus does it: the injection is set between two groups.
+        model.injectFailuresBeforeCommit(1);
+        QVERIFY2(model.begin(&error), qPrintable(error));
+        QCOMPARE(statusName(model.handleUnguarded(rejected, &mustRedo).status),
+                 statusName(CommandResult::Status::Rejected));
+        QVERIFY(!mustRedo); // turned down before writing anything
+        QCOMPARE(statusName(model.handleUnguarded(doomed, &mustRedo).status),
+                 statusName(CommandResult::Status::Failed));
+        QVERIFY(mustRedo); // its order, stock, event and answer are in the transaction
+
+        model.rollbackForRetry();
+        QCOMPARE(model.headPosition(), head + 1);
+        QVERIFY2(model.begin(&error), qPrintable(error));
+        QCOMPARE(statusName(model.handle(rejected).status), statusName(CommandResult::Status::Rejected));
+        // The injected failure is back for the redo, and hits the same command.
+        QCOMPARE(statusName(model.handle(doomed).status), statusName(CommandResult::Status::Failed));
+        const CommandResult l = model.handle(last);
+        QVERIFY2(l.accepted(), qPrintable(l.reason));
+        QCOMPARE(l.firstPosition, head + 2); // no hole where the failed one was
+        QVERIFY2(model.commit(&error), qPrintable(error));
+        QCOMPARE(model.headPosition(), head + 2);
+
+        StoreReader reader(store.path());
+        QCOMPARE(reader.productStock(blueMug), 120 - 1);
+        QCOMPARE(reader.scalar(QStringLiteral("SELECT COUNT(*) FROM orders WHERE customer_id = ?"), {bob})
+                     .toInt(),
+                 0);
+        const QString problem = gapFreeProblem(reader.positions(), model.headPosition());
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 

@@ -214,21 +214,23 @@ public:
         const qint64 headBefore = m_model->headPosition();
         QString error;
         bool open = m_model->begin(&error);
-        for (size_t i = 0; i < group.size(); ++i) {
-            const CommandMeta& meta = metaOf(*group[i].command);
-            if (!open) {
+        // First without a savepoint per command (WriteModel::handleUnguarded).
+        // If one fails after writing, only the whole transaction can undo
+        // it: roll back and run the group again, each command in its own
+        // savepoint, so that one is undone alone and the others commit.
+        if (open && !handleGroup(group, results, false)) {
+            m_model->rollbackForRetry();
+            open = m_model->begin(&error);
+            if (open)
+                handleGroup(group, results, true);
+        }
+        if (!open) {
+            for (size_t i = 0; i < group.size(); ++i) {
                 results[i] = CommandResult::failed(
                     QStringLiteral("The write store is busy or failed: %1. Nothing was changed.")
                         .arg(error));
-            } else if (auto cached = m_rejected.constFind(meta.id); cached != m_rejected.cend()) {
-                results[i] = cached.value();
-                results[i].duplicate = true;
-            } else {
-                results[i] = m_model->handle(*group[i].command);
-                if (results[i].status == CommandResult::Status::Rejected)
-                    rememberRejection(results[i]);
+                results[i].commandId = metaOf(*group[i].command).id;
             }
-            results[i].commandId = meta.id;
         }
         if (open && !m_model->commit(&error)) {
             for (CommandResult& result : results) {
@@ -259,6 +261,44 @@ public:
             results[i].committedNs = now;
         }
         answer(group, results);
+    }
+
+    /// Handles every command of the group in the open transaction. The
+    /// rejected answers are remembered only once the pass is kept; within
+    /// it, a command sent twice gets its first answer from `rejectedNow`.
+    /// Returns false (unguarded only) when a command failed after writing:
+    /// the transaction must be rolled back and the group run guarded.
+    bool handleGroup(const std::vector<Job>& group, std::vector<CommandResult>& results,
+                     bool guarded)
+    {
+        QHash<QUuid, CommandResult> rejectedNow;
+        for (size_t i = 0; i < group.size(); ++i) {
+            const CommandMeta& meta = metaOf(*group[i].command);
+            const CommandResult* earlier = nullptr;
+            if (auto kept = m_rejected.constFind(meta.id); kept != m_rejected.cend())
+                earlier = &kept.value();
+            else if (auto now = rejectedNow.constFind(meta.id); now != rejectedNow.cend())
+                earlier = &now.value();
+            if (earlier) {
+                results[i] = *earlier;
+                results[i].duplicate = true;
+            } else {
+                bool mustRedo = false;
+                results[i] = guarded ? m_model->handle(*group[i].command)
+                                     : m_model->handleUnguarded(*group[i].command, &mustRedo);
+                if (mustRedo)
+                    return false;
+                if (results[i].status == CommandResult::Status::Rejected)
+                    rejectedNow.insert(meta.id, results[i]);
+            }
+            results[i].commandId = meta.id;
+        }
+        // In submission order, as before: the cache evicts the oldest first.
+        for (size_t i = 0; i < group.size(); ++i) {
+            if (results[i].status == CommandResult::Status::Rejected && !results[i].duplicate)
+                rememberRejection(results[i]);
+        }
+        return true;
     }
 
     void rememberRejection(const CommandResult& result)

@@ -15,6 +15,8 @@
 #include <QThread>
 #include <QVarLengthArray>
 
+#include <sqlite3.h>
+
 namespace cqrs {
 
 struct WriteModel::Outcome
@@ -245,6 +247,7 @@ bool WriteModel::run(QSqlQuery& query, QString* error)
 
 bool WriteModel::begin(QString* error)
 {
+    m_injectedAtBegin = m_injectedFailures;
     m_tentativeHead = m_committedHead;
     m_tentativeCounters = m_counters;
     m_uncommittedEvents.clear();
@@ -279,7 +282,24 @@ void WriteModel::rollback()
     m_uncommittedEvents.clear();
 }
 
+void WriteModel::rollbackForRetry()
+{
+    rollback();
+    m_injectedFailures = m_injectedAtBegin;
+}
+
 CommandResult WriteModel::handle(const Command& command, EventList* appended)
+{
+    return handle(command, appended, true, nullptr);
+}
+
+CommandResult WriteModel::handleUnguarded(const Command& command, bool* mustRedo)
+{
+    return handle(command, nullptr, false, mustRedo);
+}
+
+CommandResult WriteModel::handle(const Command& command, EventList* appended, bool guarded,
+                                 bool* mustRedo)
 {
     const CommandMeta& meta = metaOf(command);
     const CommandIdText commandId(meta.id);
@@ -305,7 +325,10 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
         break;
     }
 
-    if (!m_hot->savepoint.exec(&error))
+    // What this command changes shows in the connection's change count
+    // (every row an INSERT, UPDATE or DELETE wrote, triggers included).
+    const sqlite3_int64 changesBefore = sqlite3_total_changes64(m_hot->db);
+    if (guarded && !m_hot->savepoint.exec(&error))
         return CommandResult::failed(internalFailure.arg(error));
     const qint64 headBefore = m_tentativeHead;
     const WriteCounters countersBefore = m_tentativeCounters;
@@ -347,15 +370,23 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
     }
 
     if (result.accepted()) {
-        m_hot->release.exec(nullptr);
+        if (guarded)
+            m_hot->release.exec(nullptr);
         m_tentativeCounters.eventsAppended += outcome.eventCount;
         ++m_tentativeCounters.commandsAccepted;
         if (appended)
             appended->append(outcome.events);
     } else {
         // Undo everything this command wrote: state, events, idempotency row.
-        m_hot->rollbackTo.exec(nullptr);
-        m_hot->release.exec(nullptr);
+        if (guarded) {
+            m_hot->rollbackTo.exec(nullptr);
+            m_hot->release.exec(nullptr);
+        } else if (sqlite3_total_changes64(m_hot->db) != changesBefore
+                   || sqlite3_get_autocommit(m_hot->db)) {
+            // Only the whole transaction can undo it (or SQLite already
+            // rolled the transaction back, as after a full disk).
+            *mustRedo = true;
+        }
         m_tentativeHead = headBefore;
         m_tentativeCounters = countersBefore;
         m_uncommittedEvents.resize(storedBefore);
