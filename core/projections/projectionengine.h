@@ -39,8 +39,10 @@ struct ReplayResult
 /// a thread lets them share one EventFeed, one read-store connection and
 /// one transaction per wake: see ProjectorGroup). Every projector keeps its
 /// own checkpoint, knobs, failure and rebuild, whatever thread it is on.
-/// Every method may be called from any thread; work happens on the
-/// projector threads. Signals are delivered in the engine's thread.
+/// The knobs and queries may be called from any thread; start(), stop()
+/// and switchReadStore() only from the engine's own thread (the Lab's).
+/// Work happens on the projector threads. Signals are delivered in the
+/// engine's thread.
 class ProjectionEngine final : public QObject
 {
     Q_OBJECT
