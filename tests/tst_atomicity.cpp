@@ -214,6 +214,47 @@ private Q_SLOTS:
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
+    void aTransactionSQLiteEndsCommitsNothingOfItsGroup()
+    {
+        // Some errors make SQLite roll the whole transaction back by itself.
+        // Statements after that would each commit on their own: a command
+        // half-written, an idempotency row naming a position that never
+        // exists. Here the second command's synchronous update ends the
+        // transaction (and reports success): no command of the group may
+        // leave anything, all are told so, and the store goes on gap-free.
+        TempStore store;
+        QVERIFY2(store.open().ok, qPrintable(store.info().error));
+        const qint64 head = store.bus().headPosition();
+        StoreReader reader(store.path());
+        const StoreSnapshot before = reader.snapshot();
+        WorkerGate gate;
+        const PlaceOrder a = order(alice, {line(teaTowel, 1)});
+        const PlaceOrder b = order(bob, {line(blueMug, 2)});
+        const PlaceOrder c = order(alice, {line(notebook, 1)});
+        gate.dropTransaction(b.meta.id);
+        QList<QFuture<CommandResult>> futures;
+        submitAsOneGroup(store.bus(), gate, RestockProduct{testMeta(), notebook, 1, {}}, {a, b, c}, &futures);
+        if (QTest::currentTestFailed())
+            return;
+        for (const QFuture<CommandResult>& future : futures) {
+            const CommandResult result = await(future);
+            QCOMPARE(statusName(result.status), statusName(CommandResult::Status::Failed));
+            QVERIFY2(result.reason.contains(QStringLiteral("Nothing was changed")), qPrintable(result.reason));
+        }
+        store.bus().setInlineHook({});
+        QCOMPARE(store.bus().headPosition(), head);
+        const StoreSnapshot after = reader.snapshot();
+        for (const QString& table : writeTables())
+            QCOMPARE(after.value(table), before.value(table));
+        // The same commands again are new to the store, and land at the head.
+        const CommandResult again = store.run(b);
+        QVERIFY2(again.accepted(), qPrintable(again.reason));
+        QVERIFY(!again.duplicate);
+        QCOMPARE(again.firstPosition, head + 1);
+        const QString problem = gapFreeProblem(reader.positions(), store.bus().headPosition());
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+
     void groupsRunWithoutSavepointsAndRedoOnlyWhenAFailureWrote()
     {
         // A group's first attempt runs its commands without a savepoint each

@@ -466,7 +466,8 @@ private Q_SLOTS:
     void tidyWorksOnAnAttachedReadStore()
     {
         // Synchronous update folds into read.db attached to the write
-        // store's connection as "read", with every rv_* name qualified; the
+        // store's connection (as "readstore"), with every rv_* name
+        // qualified; here it is attached as "read". The
         // merge command's column (named after the table) must not be.
         QTemporaryDir dir;
         const QString readDb = dir.filePath(QStringLiteral("read.db"));

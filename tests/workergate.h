@@ -4,6 +4,7 @@
 
 #include <QFuture>
 #include <QList>
+#include <QSqlQuery>
 #include <QTest>
 #include <QUuid>
 
@@ -33,7 +34,7 @@ public:
 
     CommandBus::InlineHook hook() const
     {
-        return [state = m_state](const QSqlDatabase&, const EventList& events, QString* error) {
+        return [state = m_state](const QSqlDatabase& db, const EventList& events, QString* error) {
             std::unique_lock lock(state->mutex);
             if (!state->used) {
                 state->used = true;
@@ -45,6 +46,12 @@ public:
                 if (state->failing.contains(event.commandId)) {
                     *error = QStringLiteral("test hook refused the command");
                     return false;
+                }
+                if (state->dropping.contains(event.commandId)) {
+                    // As SQLite does after an I/O error in a statement whose
+                    // failure is not the command's: the transaction is gone.
+                    QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+                    return true;
                 }
             }
             return true;
@@ -62,6 +69,14 @@ public:
     {
         std::lock_guard lock(m_state->mutex);
         m_state->failing.append(commandId);
+    }
+
+    /// The hook rolls the whole transaction back behind the worker's back
+    /// when it sees this command, and says all is well.
+    void dropTransaction(const QUuid& commandId)
+    {
+        std::lock_guard lock(m_state->mutex);
+        m_state->dropping.append(commandId);
     }
 
     void open()
@@ -82,6 +97,7 @@ private:
         bool waiting = false;
         bool opened = false;
         QList<QUuid> failing;
+        QList<QUuid> dropping;
     };
     std::shared_ptr<State> m_state = std::make_shared<State>();
 };

@@ -288,6 +288,20 @@ public:
                                      : m_model->handleUnguarded(*group[i].command, &mustRedo);
                 if (mustRedo)
                     return false;
+                if (!m_model->inTransaction()) {
+                    // SQLite dropped the transaction (an I/O error, say):
+                    // the rest must not commit statement by statement. The
+                    // COMMIT then fails, and every command of the group is
+                    // answered that nothing was changed, which is true.
+                    for (size_t j = i + 1; j < group.size(); ++j) {
+                        results[j] = CommandResult::failed(
+                            QStringLiteral("The write store failed: SQLite ended the transaction. "
+                                           "Nothing was changed."));
+                        results[j].commandId = metaOf(*group[j].command).id;
+                    }
+                    results[i].commandId = meta.id;
+                    break;
+                }
                 if (results[i].status == CommandResult::Status::Rejected)
                     rejectedNow.insert(meta.id, results[i]);
             }

@@ -34,8 +34,8 @@ public:
         }
         // After a checkpoint that resets the log, truncate the file to this size.
         execSql(m_connection->db(), QStringLiteral("PRAGMA journal_size_limit = 67108864"), nullptr);
-        // Wait for a lock at most restartWaitMs, in fine steps (see checkpoint()).
-        execSql(m_connection->db(), QStringLiteral("PRAGMA busy_timeout = 0"), nullptr);
+        // Wait for a lock at most restartWaitMs, in fine steps (see
+        // checkpoint()); this handler replaces the connection's busy_timeout.
         if (sqlite3* handle = SqliteStatement::handleOf(m_connection->db()))
             SqliteStatement::setFineBusyWait(handle, restartWaitMs);
         m_timer.start(m_owner->m_intervalMs);

@@ -295,7 +295,19 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended)
 
 CommandResult WriteModel::handleUnguarded(const Command& command, bool* mustRedo)
 {
-    return handle(command, nullptr, false, mustRedo);
+    CommandResult result = handle(command, nullptr, false, mustRedo);
+    // Some errors (I/O, out of memory) make SQLite roll the whole
+    // transaction back, whatever the command's answer says (a failed lookup,
+    // or an upkeep statement of the synchronous update whose error is not
+    // the command's): every statement after it would commit on its own.
+    if (!inTransaction())
+        *mustRedo = true;
+    return result;
+}
+
+bool WriteModel::inTransaction() const
+{
+    return m_hot && !sqlite3_get_autocommit(m_hot->db);
 }
 
 CommandResult WriteModel::handle(const Command& command, EventList* appended, bool guarded,
@@ -347,6 +359,14 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended, bo
                 .arg(error));
         result.commandId = meta.id;
     }
+    if (result.accepted() && !inTransaction()) {
+        // SQLite ended the transaction (some I/O errors do, in a statement
+        // whose error was not the command's). Write nothing more: each
+        // statement would commit on its own.
+        result = CommandResult::failed(
+            internalFailure.arg(QStringLiteral("SQLite ended the transaction")));
+        result.commandId = meta.id;
+    }
     if (result.accepted() && m_injectedFailures > 0) {
         --m_injectedFailures;
         result = CommandResult::failed(
@@ -381,11 +401,8 @@ CommandResult WriteModel::handle(const Command& command, EventList* appended, bo
         if (guarded) {
             m_hot->rollbackTo.exec(nullptr);
             m_hot->release.exec(nullptr);
-        } else if (sqlite3_total_changes64(m_hot->db) != changesBefore
-                   || sqlite3_get_autocommit(m_hot->db)) {
-            // Only the whole transaction can undo it (or SQLite already
-            // rolled the transaction back, as after a full disk).
-            *mustRedo = true;
+        } else if (sqlite3_total_changes64(m_hot->db) != changesBefore) {
+            *mustRedo = true; // only the whole transaction can undo it
         }
         m_tentativeHead = headBefore;
         m_tentativeCounters = countersBefore;

@@ -73,6 +73,9 @@ public:
     /// transaction again with handle(), where that command is undone alone.
     /// Everything else (counters, events, idempotency) is as with handle().
     CommandResult handleUnguarded(const Command& command, bool* mustRedo);
+    /// Whether the transaction begin() opened is still open: SQLite rolls
+    /// it back by itself after some errors (I/O, out of memory).
+    bool inTransaction() const;
 
     /// Last committed position.
     qint64 headPosition() const { return m_committedHead; }
