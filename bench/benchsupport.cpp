@@ -174,7 +174,10 @@ CatalogSnapshot prepareStore(const QString& writeDbPath, int restockRounds)
     return catalog;
 }
 
-int restockRoundsFor(qint64 orders) { return 1 + int(orders * 3 / 200'000); }
+// Rounds of 10,000 per product. The order mix asks for a restock once a
+// product runs low; 1.5 rounds per 100,000 orders, truncated, left 65,000
+// orders (a visibility run of 8 s) with one round, which ran out.
+int restockRoundsFor(qint64 orders) { return 2 + int(orders * 3 / 100'000); }
 
 QList<PlaceOrder> makeOrders(const CatalogSnapshot& catalog, qint64 count, quint32 seed)
 {
