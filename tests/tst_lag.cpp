@@ -3,7 +3,11 @@
 // head grows by exactly one event per order placed and its time behind is
 // positive; once resumed it returns to zero and to the live state.
 #include "readsupport.h"
+#include "metrics/lagmonitor.h"
+#include "metrics/visibilityrecorder.h"
+#include "projections/projectionboard.h"
 #include "util/monotonicclock.h"
+#include "util/sqlconnection.h"
 
 #include <QTest>
 
@@ -77,6 +81,48 @@ private Q_SLOTS:
         QCOMPARE(recorded.cumulative.count(), qint64(orders * projections));
         QVERIFY(recorded.cumulative.quantileMs(0.5) >= delayMs);
         QVERIFY(recorded.cumulative.quantileMs(0.5) <= delayMs + 100);
+    }
+
+    void aBacklogFromBeforeTheRunCountsFromItsStart()
+    {
+        // The app was closed three hours ago with events not yet folded in.
+        // The monitor counts their time behind from its own start, not from
+        // the commits: the lab was not running in between.
+        TempStore store;
+        QVERIFY2(store.open().ok, qPrintable(store.info().error));
+        const qint64 head = store.bus().headPosition();
+        store.closeBus();
+        {
+            SqlConnection connection(QStringLiteral("ageing"), store.path(), SqlConnection::Role::Writer);
+            QString error;
+            QVERIFY2(connection.open(&error), qPrintable(error));
+            constexpr qint64 threeHoursMs = 3 * 3600 * 1000;
+            QVERIFY2(execSql(connection.db(),
+                             QStringLiteral("UPDATE events SET committed_at_ms = committed_at_ms - %1, "
+                                            "committed_mono_ns = committed_mono_ns - %1 * 1000000")
+                                 .arg(threeHoursMs),
+                             &error),
+                     qPrintable(error));
+        }
+        ProjectionBoard board;
+        board.add(QStringLiteral("order_summary"), QStringLiteral("Order summary"));
+        board.setHead(head);
+        VisibilityRecorder recorder;
+        const qint64 startedNs = monotonicNowNs();
+        LagMonitor monitor(store.path(), &board, &recorder, {});
+        monitor.start(20);
+        QTRY_VERIFY_WITH_TIMEOUT(!monitor.latest().projections.isEmpty()
+                                     && monitor.latest().projections.first().eventsBehind == head,
+                                 longWaitMs);
+        // Two ticks later, so that the age is not 0 by chance.
+        const qint64 seen = monitor.latest().takenAtNs;
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.latest().takenAtNs > seen, longWaitMs);
+        const LagSnapshot snapshot = monitor.latest();
+        const double sinceStartMs = (monotonicNowNs() - startedNs) / 1e6;
+        const double behind = snapshot.projections.first().timeBehindMs;
+        monitor.stop();
+        QVERIFY2(behind > 0 && behind <= sinceStartMs,
+                 qPrintable(QStringLiteral("%1 ms behind, %2 ms since the monitor started").arg(behind).arg(sinceStartMs)));
     }
 
     void pausedProjectorFallsBehindByOneEventPerCommand()

@@ -7,6 +7,8 @@
 
 #include <QThread>
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace cqrs {
@@ -42,6 +44,7 @@ public:
     void begin(int intervalMs)
     {
         m_log = std::make_unique<EventLogReader>(m_monitor->m_writeDbPath);
+        m_startedNs = monotonicNowNs();
         m_timer.start(intervalMs);
         tick();
     }
@@ -77,7 +80,12 @@ private:
         const double wallAgeMs = double(nowMs - m_cachedWallMs);
         // Trust the monotonic stamp only if it was taken on this boot.
         const double age = (monoAgeMs >= 0 && std::abs(monoAgeMs - wallAgeMs) < 2000) ? monoAgeMs : wallAgeMs;
-        return std::max(0.0, age);
+        // A backlog from before this run (the app was closed with events
+        // not yet folded in) counts from the moment the monitor started:
+        // the hours the lab was closed say nothing about the read side, and
+        // one such sample made the lag chart's scale useless for a minute.
+        const double sinceStartMs = (nowNs - m_startedNs) / 1e6;
+        return std::clamp(age, 0.0, sinceStartMs);
     }
 
     LagSnapshot compute()
@@ -116,6 +124,7 @@ private:
     qint64 m_cachedPosition = -1;
     qint64 m_cachedWallMs = 0;
     qint64 m_cachedMonoNs = 0;
+    qint64 m_startedNs = 0;
 };
 
 LagMonitor::LagMonitor(QString writeDbPath, const ProjectionBoard* board,
