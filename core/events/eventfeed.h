@@ -47,7 +47,6 @@ public:
     /// Drops the window and the connection (call on the feed's thread).
     void close();
 
-    /// How many reads the log answered, and how many the window did (tests).
     /// How many reads the log answered, and how many the window did; the
     /// counters may be read from any thread.
     qint64 logReads() const { return m_logReads.load(std::memory_order_relaxed); }
