@@ -5,6 +5,8 @@
 
 # The projectors' shared window on the log answers exactly like the log.
 cqrs_add_test(tst_eventfeed SOURCES tst_eventfeed.cpp testsupport.h)
+# The event panel's follower: every event once, in order, few batches.
+cqrs_add_test(tst_eventstream SOURCES tst_eventstream.cpp testsupport.h)
 # Views equal a replay of the log and the CRUD answers, in every architecture
 # and across architecture switches, whatever the delays, pauses, rebuilds and
 # however many threads the projectors share.

@@ -1,8 +1,10 @@
 #include "events/eventstream.h"
 
 #include "events/eventlogreader.h"
+#include "util/monotonicclock.h"
 
 #include <QThread>
+#include <QTimer>
 
 #include <atomic>
 
@@ -11,11 +13,16 @@ namespace cqrs {
 class EventStream::Worker final : public QObject
 {
 public:
-    Worker(EventStream* stream, QString path, int backlog)
+    Worker(EventStream* stream, QString path, int backlog, int minIntervalMs)
         : m_stream(stream)
         , m_path(std::move(path))
         , m_backlog(backlog)
+        , m_minIntervalNs(qint64(minIntervalMs) * 1'000'000)
+        , m_hold(this)
     {
+        m_hold.setSingleShot(true);
+        m_hold.setTimerType(Qt::PreciseTimer);
+        connect(&m_hold, &QTimer::timeout, this, [this] { read(); });
     }
 
     void begin()
@@ -29,6 +36,7 @@ public:
 
     void end()
     {
+        m_hold.stop();
         m_log.reset();
         QThread::currentThread()->quit();
     }
@@ -47,8 +55,13 @@ private:
     void read()
     {
         m_queued.store(false);
-        if (!m_log)
+        if (!m_log || m_hold.isActive())
+            return; // the pending batch will read these commits too
+        const qint64 sinceLastNs = monotonicNowNs() - m_lastBatchNs;
+        if (m_lastBatchNs != 0 && sinceLastNs < m_minIntervalNs) {
+            m_hold.start(int((m_minIntervalNs - sinceLastNs + 999'999) / 1'000'000));
             return;
+        }
         const qint64 target = m_target.load();
         if (target - m_position > m_backlog)
             m_position = target - m_backlog;
@@ -57,6 +70,7 @@ private:
             if (events.isEmpty())
                 break;
             m_position = events.last().position;
+            m_lastBatchNs = monotonicNowNs();
             Q_EMIT m_stream->eventsAppended(events);
         }
     }
@@ -64,16 +78,20 @@ private:
     EventStream* m_stream;
     QString m_path;
     int m_backlog;
+    qint64 m_minIntervalNs;
+    qint64 m_lastBatchNs = 0;
+    QTimer m_hold; ///< runs while a batch waits for the interval to pass
     std::unique_ptr<EventLogReader> m_log;
     qint64 m_position = 0;
     std::atomic<qint64> m_target{0};
     std::atomic<bool> m_queued{false};
 };
 
-EventStream::EventStream(QString writeDbPath, int backlog, QObject* parent)
+EventStream::EventStream(QString writeDbPath, int backlog, int minIntervalMs, QObject* parent)
     : QObject(parent)
     , m_writeDbPath(std::move(writeDbPath))
     , m_backlog(std::max(1, backlog))
+    , m_minIntervalMs(std::max(0, minIntervalMs))
 {
     qRegisterMetaType<EventList>();
 }
@@ -84,7 +102,7 @@ void EventStream::start()
 {
     m_thread.start(
         QStringLiteral("event-stream"),
-        [this] { return std::make_unique<Worker>(this, m_writeDbPath, m_backlog); },
+        [this] { return std::make_unique<Worker>(this, m_writeDbPath, m_backlog, m_minIntervalMs); },
         [](Worker* worker) { worker->begin(); });
 }
 
