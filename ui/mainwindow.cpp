@@ -236,15 +236,15 @@ QWidget* MainWindow::buildDashboard()
     readLayout->addWidget(m_projections);
 
     m_lagChart = new TimeSeriesChart(
-        tr("Consistency lag — visibility latency p50/p99 (solid), time behind per view (dashed)"),
+        tr("Consistency lag — visibility latency p50/p99 (thick), time behind per view (thin)"),
         tr("ms"),
-        {{tr("p50"), QColor(0x1e, 0x84, 0x49), false, 2.5},
-         {tr("p99"), QColor(0xc0, 0x39, 0x2b), false, 2.5},
-         {tr("orders"), QColor(0x2c, 0x6f, 0xbb), true, 1.5},
-         {tr("customers"), QColor(0x8e, 0x44, 0xad), true, 1.5},
-         {tr("products"), QColor(0xd6, 0x89, 0x10), true, 1.5},
-         {tr("revenue"), QColor(0x16, 0xa0, 0x85), true, 1.5},
-         {tr("search"), QColor(0x7f, 0x8c, 0x8d), true, 1.5}},
+        {{tr("p50"), QColor(0x1e, 0x84, 0x49), 2.5},
+         {tr("p99"), QColor(0xc0, 0x39, 0x2b), 2.5},
+         {tr("orders"), QColor(0x2c, 0x6f, 0xbb), 1.2},
+         {tr("customers"), QColor(0x8e, 0x44, 0xad), 1.2},
+         {tr("products"), QColor(0xd6, 0x89, 0x10), 1.2},
+         {tr("revenue"), QColor(0x16, 0xa0, 0x85), 1.2},
+         {tr("search"), QColor(0x7f, 0x8c, 0x8d), 1.2}},
         60.0, dashboard);
     m_lagChart->setAccessibleName(tr("Consistency lag chart"));
 
@@ -267,8 +267,8 @@ QWidget* MainWindow::buildDashboard()
     productsPage->addWidget(m_productChart);
     m_tabs->addTab(productsPage, tr("&Products"));
     m_revenueChart = new TimeSeriesChart(tr("Revenue per second (read view)"), QString(),
-                                         {{tr("revenue"), QColor(0x2c, 0x6f, 0xbb), false, 2.0},
-                                          {tr("refunds"), QColor(0xc0, 0x39, 0x2b), false, 1.5}},
+                                         {{tr("revenue"), QColor(0x2c, 0x6f, 0xbb), 2.0},
+                                          {tr("refunds"), QColor(0xc0, 0x39, 0x2b), 1.5}},
                                          double(revenueSeconds), m_tabs);
     m_tabs->addTab(m_revenueChart, tr("Re&venue"));
 
@@ -291,9 +291,9 @@ QWidget* MainWindow::buildDashboard()
     m_tabs->addTab(eventTable, tr("&Event stream"));
 
     m_checkoutChart = new TimeSeriesChart(tr("Checkout latency — simulated commands, submit to answer"), tr("ms"),
-                                          {{tr("p50"), QColor(0x1e, 0x84, 0x49), false, 2.0},
-                                           {tr("p99"), QColor(0xc0, 0x39, 0x2b), false, 2.0},
-                                           {tr("max"), QColor(0x7f, 0x8c, 0x8d), true, 1.2}},
+                                          {{tr("p50"), QColor(0x1e, 0x84, 0x49), 2.0},
+                                           {tr("p99"), QColor(0xc0, 0x39, 0x2b), 2.0},
+                                           {tr("max"), QColor(0x7f, 0x8c, 0x8d), 1.2}},
                                           60.0, dashboard);
     m_checkoutChart->setAccessibleName(tr("Checkout latency chart"));
     m_lagChart->setMinimumHeight(225);

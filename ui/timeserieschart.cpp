@@ -30,6 +30,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& unit, QLis
     : QChartView(parent)
     , m_unit(unit)
     , m_window(windowSeconds)
+    , m_slotSeconds(windowSeconds / maxPoints)
 {
     auto* chart = new QChart;
     chart->setTitle(title);
@@ -50,8 +51,6 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& unit, QLis
         line->setName(spec.name);
         QPen pen(spec.color);
         pen.setWidthF(spec.width);
-        if (spec.dashed)
-            pen.setStyle(Qt::DashLine);
         line->setPen(pen);
         line->setUseOpenGL(false);
         chart->addSeries(line);
@@ -71,10 +70,22 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& unit, QLis
 void TimeSeriesChart::addSample(double seconds, const QList<double>& values)
 {
     m_fixedNow = false;
-    m_samples.push_back({seconds, values});
+    m_dirty = true;
+    const auto slot = qint64(std::floor(seconds / m_slotSeconds));
+    if (!m_samples.empty() && m_samples.back().slot == slot) {
+        Sample& last = m_samples.back();
+        last.t = seconds; // the line still ends at the newest sample
+        for (qsizetype s = 0; s < values.size(); ++s) {
+            if (s < last.values.size())
+                last.values[s] = std::max(last.values[s], values.at(s));
+            else
+                last.values.append(values.at(s));
+        }
+        return;
+    }
+    m_samples.push_back({seconds, slot, values});
     while (!m_samples.empty() && m_samples.front().t < seconds - m_window - 1)
         m_samples.pop_front();
-    m_dirty = true;
 }
 
 void TimeSeriesChart::setSamples(const QList<double>& times, const QList<QList<double>>& values, double now)
@@ -82,7 +93,7 @@ void TimeSeriesChart::setSamples(const QList<double>& times, const QList<QList<d
     m_samples.clear();
     for (qsizetype i = 0; i < times.size() && i < values.size(); ++i) {
         if (times.at(i) >= now - m_window - 1)
-            m_samples.push_back({times.at(i), values.at(i)});
+            m_samples.push_back({times.at(i), qint64(std::floor(times.at(i) / m_slotSeconds)), values.at(i)});
     }
     m_now = now;
     m_fixedNow = true;
@@ -104,6 +115,11 @@ void TimeSeriesChart::setSeriesName(int series, const QString& name)
 int TimeSeriesChart::pointCount(int series) const
 {
     return series >= 0 && series < m_series.size() ? int(m_series.at(series)->count()) : 0;
+}
+
+QList<QPointF> TimeSeriesChart::points(int series) const
+{
+    return series >= 0 && series < m_series.size() ? m_series.at(series)->points() : QList<QPointF>();
 }
 
 void TimeSeriesChart::refresh()
