@@ -293,7 +293,7 @@ QWidget* MainWindow::buildDashboard()
     m_checkoutChart = new TimeSeriesChart(tr("Checkout latency — simulated commands, submit to answer"), tr("ms"),
                                           {{tr("p50"), QColor(0x1e, 0x84, 0x49), 2.0},
                                            {tr("p99"), QColor(0xc0, 0x39, 0x2b), 2.0},
-                                           {tr("max"), QColor(0x7f, 0x8c, 0x8d), 1.2}},
+                                           {tr("max"), QColor(0x7f, 0x8c, 0x8d, 150), 1.0}},
                                           60.0, dashboard);
     m_checkoutChart->setAccessibleName(tr("Checkout latency chart"));
     m_lagChart->setMinimumHeight(225);
