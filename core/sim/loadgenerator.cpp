@@ -7,6 +7,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
 #include <memory>
 
 namespace cqrs {
@@ -14,6 +15,18 @@ namespace cqrs {
 namespace {
 constexpr qint64 maxInFlight = 5'000;
 constexpr int catalogRefreshMs = 5'000;
+constexpr int idleTickMs = 100;
+
+/// The pacing tick for a rate: one command per tick up to 1,000/s (a 1 ms
+/// tick), so customers arrive one by one rather than in bursts of a 5 ms
+/// tick's worth (five at 1,000/s, each waiting for the others' commit);
+/// never more than 200 wake-ups a second below that, and ten while idle.
+int tickMsFor(double rate)
+{
+    if (rate <= 0)
+        return idleTickMs;
+    return std::clamp(int(1000.0 / rate), 1, 5);
+}
 } // namespace
 
 /// Lives on the traffic thread: owns the mix, the pacing timer and the
@@ -27,7 +40,7 @@ public:
         , m_refresh(this)
     {
         m_tick.setTimerType(Qt::PreciseTimer);
-        m_tick.setInterval(5);
+        m_tick.setInterval(idleTickMs); // tick() sets the interval for the rate
         connect(&m_tick, &QTimer::timeout, this, &Worker::tick);
         m_refresh.setInterval(catalogRefreshMs);
         connect(&m_refresh, &QTimer::timeout, this, &Worker::loadCatalog);
@@ -67,8 +80,13 @@ private:
     {
         const qint64 now = monotonicNowNs();
         const double rate = m_generator->m_rate.load();
-        m_budget += rate * double(now - m_lastTickNs) / 1e9;
+        // Coming out of an idle tick, start pacing now: crediting the idle
+        // interval would send up to 100 ms worth of orders in one burst.
+        if (m_tick.interval() != idleTickMs)
+            m_budget += rate * double(now - m_lastTickNs) / 1e9;
         m_lastTickNs = now;
+        if (const int tickMs = tickMsFor(rate); tickMs != m_tick.interval())
+            m_tick.setInterval(tickMs);
         if (rate <= 0 || !m_mix || !m_mix->isUsable()) {
             m_budget = 0;
             return;
