@@ -6,7 +6,6 @@
 #include "events/eventstream.h"
 
 #include <QElapsedTimer>
-#include <QSignalSpy>
 #include <QTest>
 
 using namespace cqrs;
