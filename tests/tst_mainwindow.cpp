@@ -14,6 +14,8 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QHash>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSlider>
@@ -233,6 +235,44 @@ private Q_SLOTS:
         QCOMPARE(m_window->lab(), logicalLab);
         QCOMPARE(m_window->lab()->architecture(), ArchitectureMode::Physical);
         m_window->controls()->setTrafficRate(0);
+    }
+
+    void backgroundThreadsDoNotPreemptTheCommandWorker()
+    {
+        // Every commit wakes the projectors and the event stream; they run
+        // under SCHED_BATCH so that waking them never takes the command
+        // worker's core (util/threadpolicy.h). Read each thread's policy
+        // the way `ps -L -o cls` does: field 41 of /proc/self/task/N/stat.
+        if (!QFile::exists(QStringLiteral("/proc/self/task")))
+            QSKIP("needs Linux /proc");
+        m_window->controls()->setAnalyticsRate(1); // starts the analytics thread's work
+        QHash<QString, int> policies;
+        const auto readPolicies = [&policies] {
+            policies.clear();
+            const QDir tasks(QStringLiteral("/proc/self/task"));
+            for (const QString& tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                QFile stat(tasks.filePath(tid + QStringLiteral("/stat")));
+                if (!stat.open(QIODevice::ReadOnly))
+                    continue;
+                const QByteArray line = stat.readAll();
+                // "pid (comm) state ...": comm may hold spaces, so split after ')'.
+                const qsizetype open = line.indexOf('('), close = line.lastIndexOf(')');
+                const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+                const QString comm = QString::fromUtf8(line.mid(open + 1, close - open - 1));
+                if (fields.size() > 38) // fields[0] is field 3 (state): policy is field 41
+                    policies.insert(comm, fields[38].toInt());
+            }
+            return policies.contains(QStringLiteral("event-stream")) && policies.contains(QStringLiteral("analytics"));
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(readPolicies(), timeoutMs);
+        constexpr int other = 0, batch = 3; // SCHED_OTHER, SCHED_BATCH
+        for (const char* name : {"projectors", "event-stream", "lag-monitor", "ckpt write.db", "ckpt read.db", "analytics"})
+            QVERIFY2(policies.value(QLatin1String(name), -1) == batch,
+                     qPrintable(QStringLiteral("%1: policy %2").arg(QLatin1String(name)).arg(policies.value(QLatin1String(name), -1))));
+        for (const char* name : {"command-worker", "traffic"})
+            QVERIFY2(policies.value(QLatin1String(name), -1) == other,
+                     qPrintable(QStringLiteral("%1: policy %2").arg(QLatin1String(name)).arg(policies.value(QLatin1String(name), -1))));
+        m_window->controls()->setAnalyticsRate(0);
     }
 
     void zoomScalesTheWholeWindow()

@@ -2,6 +2,7 @@
 
 #include "events/eventlogreader.h"
 #include "util/monotonicclock.h"
+#include "util/threadpolicy.h"
 
 #include <QThread>
 #include <QTimer>
@@ -27,6 +28,7 @@ public:
 
     void begin()
     {
+        runAsBackgroundThread(); // woken by every commit: never preempt the command worker
         m_log = std::make_unique<EventLogReader>(m_path);
         const qint64 head = m_log->headPosition();
         m_position = std::max<qint64>(0, head - m_backlog);

@@ -4,6 +4,7 @@
 #include "metrics/visibilityrecorder.h"
 #include "projections/projectionboard.h"
 #include "util/monotonicclock.h"
+#include "util/threadpolicy.h"
 
 #include <QThread>
 
@@ -43,6 +44,7 @@ public:
 
     void begin(int intervalMs)
     {
+        runAsBackgroundThread();
         m_log = std::make_unique<EventLogReader>(m_monitor->m_writeDbPath);
         m_startedNs = monotonicNowNs();
         m_timer.start(intervalMs);

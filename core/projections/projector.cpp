@@ -5,6 +5,7 @@
 #include "projections/projectionboard.h"
 #include "util/monotonicclock.h"
 #include "util/sqlconnection.h"
+#include "util/threadpolicy.h"
 
 
 #include <cmath>
@@ -463,6 +464,9 @@ void ProjectorGroup::closeStore()
 
 void ProjectorGroup::start()
 {
+    // On the group's thread. Every commit wakes it (offerCommitted): see
+    // runAsBackgroundThread() for why that must not preempt the command worker.
+    runAsBackgroundThread();
     for (Projector* projector : m_projectors)
         projector->start();
     m_poll.start();

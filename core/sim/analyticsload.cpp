@@ -2,6 +2,7 @@
 
 #include "util/monotonicclock.h"
 #include "util/sqlconnection.h"
+#include "util/threadpolicy.h"
 
 #include <QHash>
 #include <QSqlError>
@@ -85,6 +86,7 @@ public:
 
     void begin()
     {
+        runAsBackgroundThread();
         m_last = monotonicNowNs();
         m_tick.start();
     }

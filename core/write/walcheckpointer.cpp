@@ -1,6 +1,7 @@
 #include "write/walcheckpointer.h"
 
 #include "util/sqlconnection.h"
+#include "util/threadpolicy.h"
 #include "write/sqlitestatement.h"
 
 #include <QFileInfo>
@@ -24,6 +25,7 @@ public:
 
     void begin()
     {
+        runAsBackgroundThread();
         m_connection = std::make_unique<SqlConnection>(QStringLiteral("checkpointer"), m_owner->m_path,
                                                        SqlConnection::Role::Reader);
         QString error;
