@@ -229,8 +229,11 @@ QString formatRate(double perSecond, const QString& unit)
 
 QString formatMs(double ms)
 {
+    // Whole microseconds, rounded down: a histogram quantile is its bucket's
+    // top (e.g. 999.999 µs), which rounding would print as "1000 µs" next to
+    // a "met" for a target of < 1 ms.
     if (ms < 1)
-        return QStringLiteral("%1 µs").arg(qRound(ms * 1000));
+        return QStringLiteral("%1 µs").arg(qint64(ms * 1000));
     return QStringLiteral("%1 ms").arg(ms, 0, 'f', ms < 10 ? 2 : 1);
 }
 
