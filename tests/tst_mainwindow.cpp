@@ -17,6 +17,8 @@
 #include <QFile>
 #include <QHash>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
@@ -34,6 +36,19 @@ constexpr int timeoutMs = 30'000;
 const RecentOrderRow* findOrder(const RecentOrdersModel* model, qint64 orderId)
 {
     return model->rowByKey(orderId);
+}
+
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 qint64 acceptedOrderId(const QString& answer)
@@ -273,6 +288,120 @@ private Q_SLOTS:
             QVERIFY2(policies.value(QLatin1String(name), -1) == other,
                      qPrintable(QStringLiteral("%1: policy %2").arg(QLatin1String(name)).arg(policies.value(QLatin1String(name), -1))));
         m_window->controls()->setAnalyticsRate(0);
+    }
+
+    void failedOpenSaysWhyAndRetryOpensOnceFixed()
+    {
+        // A write.db that is not SQLite: the window says so and names the
+        // file, leaves it untouched, and opens the folder again on Retry.
+        const QString dir = m_dir.filePath(QStringLiteral("broken"));
+        QVERIFY(QDir().mkpath(dir));
+        const QString path = QDir(dir).filePath(QStringLiteral("write.db"));
+        const QByteArray notes = QByteArray("These are someone's notes, not a database.\n").repeated(100);
+        writeFile(path, notes);
+        MainWindow window(dir);
+        window.show();
+        QPointer<QMessageBox> box;
+        QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox*>(QStringLiteral("openFailure"))), timeoutMs);
+        QTRY_VERIFY(box->isVisible());
+        QVERIFY2(box->text().contains(QStringLiteral("not an SQLite file")), qPrintable(box->text()));
+        QVERIFY2(box->text().contains(QDir::toNativeSeparators(path).toHtmlEscaped()) || box->text().contains(path),
+                 qPrintable(box->text()));
+        QVERIFY(!window.isReady());
+        QVERIFY(!window.checkoutForm()->isEnabled());
+
+        // Retry while the cause is still there: the same answer, the file as it was.
+        QTest::mouseClick(box->button(QMessageBox::Retry), Qt::LeftButton);
+        QTRY_VERIFY(box.isNull());
+        QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox*>(QStringLiteral("openFailure"))), timeoutMs);
+        QCOMPARE(readFile(path), notes);
+
+        // Fixed (the notes moved elsewhere): Retry opens a fresh store.
+        QVERIFY(QFile::rename(path, path + QStringLiteral(".notes")));
+        QTest::mouseClick(box->button(QMessageBox::Retry), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.isReady(), timeoutMs);
+        QVERIFY(window.checkoutForm()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(window.checkoutForm()->productPicker()->count(), 20, timeoutMs);
+        QVERIFY(!window.findChild<QMessageBox*>(QStringLiteral("openFailure")));
+    }
+
+    void resetReplacesAStoreThatCannotBeOpened()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("unreadable"));
+        QVERIFY(QDir().mkpath(dir));
+        writeFile(QDir(dir).filePath(QStringLiteral("write.db")), QByteArray("not SQLite\n").repeated(500));
+        MainWindow window(dir);
+        window.show();
+        QPointer<QMessageBox> box;
+        QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox*>(QStringLiteral("openFailure"))), timeoutMs);
+        QTest::mouseClick(box->button(QMessageBox::Close), Qt::LeftButton);
+        QTRY_VERIFY(box.isNull());
+        window.resetDemoDataNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.isReady(), timeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(window.checkoutForm()->customerPicker()->count(), 50, timeoutMs);
+    }
+
+    void architectureKnobMovedWhileTheStoreOpens()
+    {
+        // The store opens on the journal of the mode saved last time (WAL
+        // for CQRS); moving the knob to CRUD before it is open reopens it on
+        // the rollback journal once it is, and never shows a half-open window.
+        {
+            MainWindow window(m_dir.filePath(QStringLiteral("knob-while-opening")));
+            window.show();
+            QVERIFY(!window.isReady());
+            window.controls()->setArchitecture(ArchitectureMode::Crud);
+            QTRY_VERIFY_WITH_TIMEOUT(window.isReady(), timeoutMs);
+            QCOMPARE(window.lab()->architecture(), ArchitectureMode::Crud);
+            QCOMPARE(window.lab()->journal(), JournalMode::Rollback);
+            QVERIFY(window.checkoutForm()->isEnabled());
+            // And back, before this store has even been used.
+            window.controls()->setArchitecture(ArchitectureMode::Physical);
+            QVERIFY(!window.isReady());
+            QTRY_VERIFY_WITH_TIMEOUT(window.isReady(), timeoutMs);
+            QCOMPARE(window.lab()->journal(), JournalMode::WriteAheadLog);
+        }
+        {
+            // A window closed while its store is still opening.
+            MainWindow window(m_dir.filePath(QStringLiteral("closed-while-opening")));
+            window.show();
+            QVERIFY(!window.isReady());
+        }
+        MainWindow again(m_dir.filePath(QStringLiteral("closed-while-opening")));
+        QTRY_VERIFY_WITH_TIMEOUT(again.isReady(), timeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(again.checkoutForm()->productPicker()->count(), 20, timeoutMs);
+    }
+
+    void closingDuringARestartKeepsEveryOrder()
+    {
+        // Cross to CRUD under traffic and close the window before the store
+        // has reopened: the close waits for the old store to shut down, and
+        // the next window finds every accepted order and its events.
+        const QString dir = m_window->dataDirectory();
+        m_window->controls()->setTrafficRate(400);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->lab()->bus().headPosition() > 300, timeoutMs);
+        m_window->controls()->setArchitecture(ArchitectureMode::Crud);
+        QVERIFY(!m_window->isReady());
+        m_window.reset();
+
+        m_window = std::make_unique<MainWindow>(dir);
+        m_window->show();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
+        QCOMPARE(m_window->lab()->journal(), JournalMode::Rollback); // the knob was saved
+        Lab* lab = m_window->lab();
+        const qint64 head = lab->bus().headPosition();
+        QVERIFY(head > 300);
+        // The read side catches up with everything the closed window wrote.
+        const auto caughtUp = [lab, head] {
+            for (const QString& name : lab->projections().projectionNames()) {
+                if (lab->projections().board().checkpoint(name) < head)
+                    return false;
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(caughtUp(), timeoutMs);
+        m_window->controls()->setArchitecture(ArchitectureMode::Physical);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
     }
 
     void zoomScalesTheWholeWindow()

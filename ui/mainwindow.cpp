@@ -15,6 +15,7 @@
 #include "util/monotonicclock.h"
 #include "util/whenready.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QChart>
@@ -175,7 +176,7 @@ MainWindow::MainWindow(const QString& dataDirectory, QWidget* parent)
         saveSettings();
     });
     connect(m_controls, &ControlsPanel::rebuildRequested, this, [this] {
-        if (m_lab)
+        if (m_lab && m_ready) // nothing to rebuild from while the store opens, or if it could not
             m_lab->projections().rebuild({});
     });
     connect(m_controls, &ControlsPanel::resetRequested, this, &MainWindow::resetDemoData);
@@ -383,8 +384,7 @@ void MainWindow::onLabOpened(const StoreInfo& info)
         m_form->setEnabled(false);
         m_admin->setEnabled(false);
         statusBar()->showMessage(tr("The write store could not be opened."));
-        QMessageBox::critical(this, tr("CQRS Lab"),
-                              tr("<p>The write store could not be opened.</p><p>%1</p>").arg(info.error.toHtmlEscaped()));
+        showOpenFailure(info.error);
         return;
     }
     if (m_lab->reopenNeededFor(m_controls->architecture())) {
@@ -415,6 +415,26 @@ void MainWindow::onLabOpened(const StoreInfo& info)
     for (int view = 0; view < ViewCount; ++view)
         markDirty(View(view));
     m_refresh.start();
+}
+
+void MainWindow::showOpenFailure(const QString& error)
+{
+    // Window-modal, not a nested event loop: the window keeps drawing, and
+    // the box offers the two ways out.
+    auto* box = new QMessageBox(QMessageBox::Critical, tr("CQRS Lab"),
+                                tr("<p>The write store could not be opened.</p><p>%1</p>"
+                                   "<p>Fix the cause and choose <b>Retry</b>, or choose <b>File › Reset demo "
+                                   "data</b> to delete the store and start a fresh one.</p>")
+                                    .arg(error.toHtmlEscaped()),
+                                QMessageBox::Retry | QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("openFailure"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setDefaultButton(QMessageBox::Retry);
+    connect(box, &QMessageBox::buttonClicked, this, [this, box](QAbstractButton* button) {
+        if (box->standardButton(button) == QMessageBox::Retry && m_openFailed)
+            restartLab(false, tr("Opening %1 again…").arg(QDir::toNativeSeparators(m_dataDirectory)));
+    });
+    box->open();
 }
 
 void MainWindow::onAdvanced(const ProjectionAdvance& advance)
@@ -710,19 +730,22 @@ void MainWindow::applyZoom()
 
 void MainWindow::resetDemoData()
 {
-    if (!m_lab || !m_ready) // not while the store is still opening
+    if (!canReset()) // not while the store is still opening
         return;
-    if (QMessageBox::question(this, tr("Reset demo data"),
-                              tr("Delete every order and event in %1 and start again from the demo catalog?")
-                                  .arg(QDir::toNativeSeparators(m_dataDirectory)))
-        != QMessageBox::Yes)
+    const QString folder = QDir::toNativeSeparators(m_dataDirectory);
+    const QString question =
+        m_openFailed ? tr("The store in %1 could not be opened. Delete its files (write.db, read.db) and start again "
+                          "from the demo catalog?")
+                           .arg(folder)
+                     : tr("Delete every order and event in %1 and start again from the demo catalog?").arg(folder);
+    if (QMessageBox::question(this, tr("Reset demo data"), question) != QMessageBox::Yes)
         return;
     resetDemoDataNow();
 }
 
 void MainWindow::resetDemoDataNow()
 {
-    if (!m_lab || !m_ready)
+    if (!canReset())
         return;
     restartLab(true, tr("Resetting…"));
 }

@@ -62,6 +62,7 @@ public:
     QLineEdit* searchBox() const { return m_searchBox; }
     double zoom() const { return m_zoom; }
     bool isReady() const { return m_ready; }
+    const QString& dataDirectory() const { return m_dataDirectory; }
 
 public Q_SLOTS:
     void zoomIn();
@@ -69,7 +70,8 @@ public Q_SLOTS:
     void resetZoom();
     /// Asks, then deletes the stores and starts again from the demo catalog.
     void resetDemoData();
-    /// The same without asking (tests). Ignored while the store is opening.
+    /// The same without asking (tests). Ignored while the store is opening;
+    /// allowed after a failed open, to replace a store that cannot be read.
     void resetDemoDataNow();
 
 protected:
@@ -87,6 +89,9 @@ private:
     /// needs the write store reopened on another journal.
     void restartLab(bool wipe, const QString& status);
     void onLabOpened(const StoreInfo& info);
+    /// The error, with Retry (open the same folder again) and Close.
+    void showOpenFailure(const QString& error);
+    bool canReset() const { return m_lab && (m_ready || m_openFailed); }
     void onAdvanced(const ProjectionAdvance& advance);
     void onSnapshot(const LagSnapshot& snapshot);
     void submitOrder(const PlaceOrder& order);
