@@ -233,6 +233,12 @@ QWidget* MainWindow::buildDashboard()
     m_banner->setTextFormat(Qt::RichText);
     m_banner->setAccessibleName(tr("Write side versus read side"));
     m_projections = new ProjectionPanel(readBox);
+    // Both change ten times a second. Painting their own plain background
+    // makes them opaque, so Qt does not repaint the group box's frame under
+    // them each time (Fusion draws it from a pixmap, a fill big enough that
+    // Qt hands it to its GUI thread pool and waits).
+    m_banner->setAutoFillBackground(true);
+    m_projections->setAutoFillBackground(true);
     readLayout->addWidget(m_banner);
     readLayout->addWidget(m_projections);
 
