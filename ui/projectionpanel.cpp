@@ -8,6 +8,8 @@
 #include <QProgressBar>
 #include <QToolButton>
 
+#include <algorithm>
+
 namespace cqrs::ui {
 
 namespace {
@@ -40,7 +42,9 @@ protected:
         painter.drawRect(frame.adjusted(0, 0, -1, -1));
         const QRect inside = frame.adjusted(1, 1, -1, -1);
         const qint64 range = qint64(maximum()) - minimum();
-        const int filled = range > 0 ? int(inside.width() * (qint64(value()) - minimum()) / range) : 0;
+        // A reset bar holds minimum() - 1: nothing filled, not a negative width.
+        const qint64 done = std::clamp<qint64>(qint64(value()) - minimum(), 0, range);
+        const int filled = range > 0 ? int(inside.width() * done / range) : 0;
         const QRect chunk(inside.topLeft(), QSize(filled, inside.height()));
         painter.fillRect(chunk, colors.color(QPalette::Highlight));
         if (!isTextVisible())
