@@ -5,24 +5,33 @@
 #include "events/event.h"
 #include "util/sqlconnection.h"
 #include "write/catalogsnapshot.h"
+#include "write/eventoutbox.h"
+#include "write/utf8names.h"
 
 #include <QByteArray>
-#include <QHash>
 #include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QString>
 
 #include <functional>
 #include <memory>
-#include <utility>
+#include <optional>
 
 namespace cqrs {
 
+class CommandIdText;
+struct CommandContext;
+class PlaceOrderHandler;
+class PreparedQueries;
+class ProductLoader;
 
 /// The normalized write model: applies the business rules of each command to
 /// the write store and appends the events that describe the change, in the
 /// same transaction. Lives on the command worker thread, which owns its
 /// connection; nothing here is thread-safe on purpose.
+///
+/// This class is the transaction machinery (group commit, savepoints,
+/// idempotency); each command's rules are a handler in write/handlers/, and
+/// its events go through the EventOutbox.
 ///
 /// Usage per group of commands: begin(), handle() for each (every command is
 /// isolated in a savepoint, so a rejected one leaves no trace), commit().
@@ -54,10 +63,10 @@ public:
 
     /// Keep the events the accepted commands append, as stored, until the
     /// transaction ends (for whoever is told about each commit).
-    void setKeepStoredEvents(bool keep) { m_keepStored = keep; }
+    void setKeepStoredEvents(bool keep) { m_outbox.setKeepStored(keep); }
     /// After a successful commit(): the events it made durable, oldest
     /// first (empty unless kept). The list is moved out.
-    QList<StoredEvent> takeCommittedEvents() { return std::exchange(m_committedEvents, {}); }
+    QList<StoredEvent> takeCommittedEvents() { return m_outbox.takeCommitted(); }
 
     /// Applies one command in a savepoint of the open transaction. When
     /// `appended` is given, the accepted command's events are added to it
@@ -66,7 +75,7 @@ public:
     CommandResult handle(const Command& command, EventList* appended = nullptr);
     /// The same without the savepoint, for a group commit's first attempt:
     /// a savepoint costs two statements and a copy of every page the
-    /// command changes, ~15 % of a grouped PlaceOrder's CPU. Most commands
+    /// command changes (docs/benchmarks.md has the figure). Most commands
     /// are accepted, and a rejected one is turned down before it writes, so
     /// there is nothing to undo. A command that fails after writing sets
     /// *mustRedo: the caller must then rollbackForRetry() and run the whole
@@ -78,7 +87,7 @@ public:
     bool inTransaction() const;
 
     /// Last committed position.
-    qint64 headPosition() const { return m_committedHead; }
+    qint64 headPosition() const { return m_outbox.head(); }
     WriteCounters counters() const { return m_counters; }
     CatalogSnapshot catalog();
 
@@ -88,57 +97,41 @@ public:
     void setInlineHook(InlineHook hook) { m_inlineHook = std::move(hook); }
 
 private:
-    struct Outcome;
-    struct Product;
-    struct HotStatements;
+    struct TransactionStatements;
 
-    QSqlQuery& prepared(const QString& sql);
-    bool run(QSqlQuery& query, QString* error);
     bool loadCounters(QString* error);
-    std::optional<Product> loadProduct(qint64 id, QString* error);
-    /// The UTF-8 of a name bound with every command (event type, origin,
-    /// command kind), converted once: bound as UTF-16, SQLite allocated and
-    /// converted for each.
-    QByteArrayView utf8Name(const QString& name);
-    std::optional<CommandResult> rejectStaleVersion(const Product& product,
-                                                    std::optional<int> expected) const;
-    /// Appends one event whose payload is the JSON in m_payload.
-    bool appendEvent(EventType type, qint64 aggregateId, const CommandMeta& meta,
-                     Outcome& outcome, QString* error);
-
     CommandResult handle(const Command& command, EventList* appended, bool guarded,
                          bool* mustRedo);
-    CommandResult apply(const RegisterCustomer& command, Outcome& outcome);
-    CommandResult apply(const AddProduct& command, Outcome& outcome);
-    CommandResult apply(const PlaceOrder& command, Outcome& outcome);
-    CommandResult apply(const CancelOrder& command, Outcome& outcome);
-    CommandResult apply(const ChangeProductPrice& command, Outcome& outcome);
-    CommandResult apply(const RestockProduct& command, Outcome& outcome);
-    CommandResult apply(const DiscontinueProduct& command, Outcome& outcome);
+    /// The first answer to a command id seen before (or the store's
+    /// failure to say); nullopt for a new one.
+    std::optional<CommandResult> previousAnswer(const CommandIdText& commandId);
+    /// Runs the command's handler.
+    CommandResult dispatch(const Command& command, CommandContext& context);
+    /// What an accepted command still has to pass before it counts (the
+    /// synchronous update, the transaction still open, the test hook), then
+    /// its idempotency row; *result becomes the failure if one does not.
+    void confirm(CommandResult* result, const Command& command, const CommandIdText& commandId,
+                 qint64 nowMs);
 
     QString m_path;
     JournalMode m_journal;
-    // Declared before the statements so it is destroyed after them.
+    // Declared before everything that uses it, so it is destroyed after them.
     std::unique_ptr<SqlConnection> m_connection;
-    QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
-    // What every command (and PlaceOrder in full) runs, on the C API.
-    std::unique_ptr<HotStatements> m_hot;
-    // Reused for every event payload and idempotency answer: no allocation
-    // per command once it has grown.
-    QByteArray m_payload;
+    // What every command runs, on the C API.
+    std::unique_ptr<TransactionStatements> m_statements;
+    std::unique_ptr<PreparedQueries> m_queries;
+    std::unique_ptr<ProductLoader> m_products;
+    std::unique_ptr<PlaceOrderHandler> m_placeOrder;
+    EventOutbox m_outbox;
+    Utf8Names m_commandNames;
+    // Reused for every idempotency answer: no allocation per command once
+    // it has grown.
     QByteArray m_answer;
-    QHash<QString, QByteArray> m_utf8Names;
-    std::shared_ptr<QSqlQuery> m_failedStatement; // the last one that did not prepare
-    qint64 m_committedHead = 0;
-    qint64 m_tentativeHead = 0;
     WriteCounters m_counters;
     WriteCounters m_tentativeCounters;
     int m_injectedFailures = 0;
     int m_injectedAtBegin = 0; // restored by rollbackForRetry()
     InlineHook m_inlineHook;
-    bool m_keepStored = false;
-    QList<StoredEvent> m_uncommittedEvents; // appended by accepted commands, this transaction
-    QList<StoredEvent> m_committedEvents;   // of the last commit, until taken
 };
 
 } // namespace cqrs
