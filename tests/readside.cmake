@@ -30,3 +30,7 @@ cqrs_add_test(tst_syncupdate SOURCES tst_syncupdate.cpp readsupport.h testsuppor
 # SqlContext::statement(): the projections' statements on SQLite's C API, on
 # the context's connection, schema-qualified, retried after a failed prepare.
 cqrs_add_test(tst_sqlcontext SOURCES tst_sqlcontext.cpp)
+# Golden files: tests/data/projections/events.jsonl folds into the .tsv rows beside it, in any batching.
+cqrs_add_test(tst_projectiongolden SOURCES tst_projectiongolden.cpp testsupport.h)
+target_compile_definitions(tst_projectiongolden PRIVATE CQRS_TEST_DATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data")
+target_link_libraries(tst_projectiongolden PRIVATE Qt6::Sql)
