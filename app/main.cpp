@@ -1,6 +1,7 @@
 // CQRS Lab entry point: reads the command line, then runs either the desktop
 // window or the headless simulation. Wiring only; the work lives in core/ and ui/.
 #include "cli/commandline.h"
+#include "lab/locallabsession.h"
 #include "sim/headlessrun.h"
 #include "ui/mainwindow.h"
 
@@ -86,7 +87,11 @@ int main(int argc, char** argv)
 
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("CQRS Lab"));
-    cqrs::ui::MainWindow window(headless.dbDir);
+    // Closing hides the window at once; the program ends once the lab's
+    // threads are joined, off the GUI thread.
+    QApplication::setQuitOnLastWindowClosed(false);
+    cqrs::ui::MainWindow window(headless.dbDir, cqrs::LocalLabSession::factory());
+    QObject::connect(&window, &cqrs::ui::MainWindow::shutDownFinished, &app, &QCoreApplication::quit);
     window.show();
     return app.exec();
 }

@@ -12,8 +12,10 @@
 #include "resulttable.h"
 
 #include "lab/lab.h"
+#include "lab/locallabsession.h"
 #include "sim/loadgenerator.h"
 #include "ui/controlspanel.h"
+#include "ui/dashboard.h"
 #include "ui/mainwindow.h"
 #include "util/monotonicclock.h"
 
@@ -103,24 +105,27 @@ void benchGuiStall(const BenchOptions& options, ResultTable& table)
                        << formatMs(baseP99.last()) << ", max " << formatMs(baseMax.last()) << Qt::endl;
         }
         const auto dir = makeTempDir(options);
-        auto window = std::make_unique<ui::MainWindow>(dir->path());
+        auto window = std::make_unique<ui::MainWindow>(dir->path(), LocalLabSession::factory());
         window->show();
         if (!waitUntil([&window] { return window->isReady(); }, 60))
             throw BenchError(QStringLiteral("The window's lab did not open"));
         window->controls()->setTrafficRate(ratePerS);
         runEventLoopFor(warmupS);
 
-        const qint64 ordersBefore = window->lab()->bus().counters().orders;
+        const auto orders = [&window] { return window->dashboard()->lastSnapshot().write.orders; };
+        const qint64 ordersBefore = orders();
         const qint64 start = monotonicNowNs();
         const Beats beats = heartbeat(options.guiSeconds);
         const LatencyHistogram& gaps = beats.gaps;
         const double seconds = secondsSince(start);
         maxGapBusy.append(beats.maxGapBusyMs);
         maxBusy.append(beats.maxBusyMs);
-        achieved.append((window->lab()->bus().counters().orders - ordersBefore) / seconds);
+        achieved.append((orders() - ordersBefore) / seconds);
         window->controls()->setTrafficRate(0);
-        window->close();
-        window.reset(); // stops traffic, event stream and lab
+        window->close(); // hides it; the lab's threads are joined off the GUI thread
+        if (!waitUntil([&window] { return window->isShutDown(); }, 60))
+            throw BenchError(QStringLiteral("The window's lab did not shut down"));
+        window.reset();
         maxGap.append(gaps.maxMs());
         p99Gap.append(gaps.quantileMs(0.99));
         progress() << "[gui] run " << r + 1 << ": heartbeat gap p50 " << formatMs(gaps.quantileMs(0.5))

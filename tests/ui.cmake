@@ -4,3 +4,11 @@ cqrs_add_test(tst_mainwindow GUI SOURCES tst_mainwindow.cpp TIMEOUT 400)
 target_compile_definitions(tst_mainwindow PRIVATE CQRS_SCREENSHOT_DIR="${CMAKE_CURRENT_BINARY_DIR}")
 # The live charts: bounded points per series, spikes kept.
 cqrs_add_test(tst_charts GUI SOURCES tst_charts.cpp)
+# The checkout form alone, driven by mouse and keys: the cart actions that
+# crashed, failures that say so, buttons and focus that stay put.
+cqrs_add_test(tst_checkoutform GUI SOURCES tst_checkoutform.cpp)
+# The live charts' y axis: outliers off scale, no scientific notation.
+cqrs_add_test(tst_chartscale GUI SOURCES tst_chartscale.cpp)
+# The window in moments a real lab reaches only by luck of timing, with a
+# scripted session: a view emptied by a rebuild, a failing store, a stopped view.
+cqrs_add_test(tst_windowmoments GUI SOURCES tst_windowmoments.cpp fakelabsession.h typing.h)

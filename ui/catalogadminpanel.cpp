@@ -4,6 +4,7 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -27,20 +28,26 @@ CatalogAdminPanel::CatalogAdminPanel(QWidget* parent)
     m_reason->setAccessibleName(tr("Reason for the price change"));
     m_reason->setMaxLength(Limits::maxReasonLength);
     m_changePrice = new QPushButton(tr("Change price"), this);
+    m_changePrice->setAccessibleName(tr("Change price"));
     m_restockQuantity = new QSpinBox(this);
     m_restockQuantity->setRange(1, Limits::maxRestockQuantity);
     m_restockQuantity->setValue(50);
     m_restockQuantity->setAccessibleName(tr("Units to restock"));
     m_restock = new QPushButton(tr("Restock"), this);
+    m_restock->setAccessibleName(tr("Restock"));
     m_discontinue = new QPushButton(tr("Discontinue"), this);
+    m_discontinue->setAccessibleName(tr("Discontinue"));
     m_order = new QSpinBox(this);
     m_order->setRange(1, std::numeric_limits<int>::max());
     m_order->setPrefix(QStringLiteral("#"));
     m_order->setAccessibleName(tr("Order number to cancel"));
     m_cancel = new QPushButton(tr("Cancel order"), this);
+    m_cancel->setAccessibleName(tr("Cancel order"));
     m_answer = new QLabel(this);
     m_answer->setWordWrap(true);
     m_answer->setAccessibleName(tr("Answer to the last catalog command"));
+    m_answer->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    keepAnswerHeight();
 
     auto* priceRow = new QHBoxLayout;
     priceRow->addWidget(m_price);
@@ -96,6 +103,18 @@ CatalogAdminPanel::CatalogAdminPanel(QWidget* parent)
     updateButtons();
 }
 
+void CatalogAdminPanel::keepAnswerHeight()
+{
+    m_answer->setFixedHeight(2 * m_answer->fontMetrics().lineSpacing() + 2);
+}
+
+void CatalogAdminPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::FontChange)
+        keepAnswerHeight();
+    QWidget::changeEvent(event);
+}
+
 qint64 CatalogAdminPanel::currentProduct() const { return m_product->currentData().toLongLong(); }
 
 void CatalogAdminPanel::setProducts(const QList<ProductSalesRow>& products)
@@ -146,10 +165,15 @@ void CatalogAdminPanel::updateButtons()
 
 void CatalogAdminPanel::showResult(const QString& what, const CommandResult& result)
 {
+    m_answer->setToolTip(result.reason);
     if (result.accepted())
         m_answer->setText(tr("<span style='color:#1e7e34'>✔ %1 accepted</span> — event position %2.")
                               .arg(what.toHtmlEscaped())
                               .arg(result.lastPosition));
+    else if (result.status == CommandResult::Status::Failed)
+        m_answer->setText(tr("<span style='color:#c0392b'><b>✘ %1 not saved: the write store failed.</b></span> %2 "
+                             "Try again once the store works.")
+                              .arg(what.toHtmlEscaped(), result.reason.toHtmlEscaped()));
     else
         m_answer->setText(tr("<span style='color:#c0392b'>✘ %1 rejected:</span> %2")
                               .arg(what.toHtmlEscaped(), result.reason.toHtmlEscaped()));

@@ -31,8 +31,13 @@ public:
 Q_SIGNALS:
     void commandRequested(const cqrs::Command& command, const QString& what);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     qint64 currentProduct() const;
+    /// Room for a two-line answer, always: the form above never moves.
+    void keepAnswerHeight();
     void updateButtons();
 
     QComboBox* m_product = nullptr;

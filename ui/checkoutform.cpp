@@ -1,30 +1,71 @@
 #include "ui/checkoutform.h"
 
+#include "ui/orderlinesmodel.h"
 #include "util/money.h"
 
 #include <QComboBox>
 #include <QCompleter>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSpinBox>
-#include <QTableWidget>
+#include <QStyledItemDelegate>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace cqrs::ui {
 
 namespace {
-enum LineColumn { ProductColumn, PriceColumn, QuantityColumn, LineTotalColumn, ColumnCount };
-constexpr int ProductIdRole = Qt::UserRole + 1;
-constexpr int PriceRole = Qt::UserRole + 2;
+constexpr int answerLines = 3;
+
+/// The quantity cell: a spin box (kept open) that writes every change
+/// straight into the model, which holds the only copy of the line.
+class QuantityDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&, const QModelIndex& index) const override
+    {
+        auto* spin = new QSpinBox(parent);
+        spin->setRange(1, Limits::maxQuantityPerLine);
+        spin->setFrame(false);
+        spin->setAccessibleName(tr("Quantity of %1")
+                                    .arg(index.siblingAtColumn(OrderLinesModel::ProductColumn).data().toString()));
+        connect(spin, &QSpinBox::valueChanged, this, [this, spin] {
+            Q_EMIT const_cast<QuantityDelegate*>(this)->commitData(spin);
+        });
+        return spin;
+    }
+
+    void setEditorData(QWidget* editor, const QModelIndex& index) const override
+    {
+        auto* spin = static_cast<QSpinBox*>(editor);
+        const int value = index.data(Qt::EditRole).toInt();
+        if (spin->value() != value) {
+            const QSignalBlocker blocker(spin);
+            spin->setValue(value);
+        }
+    }
+
+    void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override
+    {
+        model->setData(index, static_cast<QSpinBox*>(editor)->value(), Qt::EditRole);
+    }
+};
+
+QString simplifiedName(const QString& text) { return text.simplified(); }
 } // namespace
 
 CheckoutForm::CheckoutForm(QWidget* parent)
     : QWidget(parent)
+    , m_model(new OrderLinesModel(this))
 {
     m_customer = new QComboBox(this);
     m_customer->setEditable(true);
@@ -33,7 +74,11 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     m_customer->completer()->setFilterMode(Qt::MatchContains);
     m_customer->completer()->setCaseSensitivity(Qt::CaseInsensitive);
     m_customer->setAccessibleName(tr("Customer"));
-    m_customer->lineEdit()->setPlaceholderText(tr("Type a customer's name"));
+    m_customer->lineEdit()->setPlaceholderText(tr("Type a customer's name, or a new one"));
+    m_customer->lineEdit()->setMaxLength(Limits::maxNameLength * 2);
+    m_hint = new QLabel(this);
+    m_hint->setAccessibleName(tr("About the customer"));
+    m_hint->setWordWrap(false);
 
     m_product = new QComboBox(this);
     m_product->setAccessibleName(tr("Product"));
@@ -48,12 +93,15 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     productRow->addWidget(m_quantity);
     productRow->addWidget(m_addLine);
 
-    m_lines = new QTableWidget(0, ColumnCount, this);
-    m_lines->setHorizontalHeaderLabels({tr("Product"), tr("Unit price"), tr("Qty"), tr("Line total")});
-    m_lines->horizontalHeader()->setSectionResizeMode(ProductColumn, QHeaderView::Stretch);
+    m_lines = new QTableView(this);
+    m_lines->setModel(m_model);
+    m_lines->setItemDelegateForColumn(OrderLinesModel::QuantityColumn, new QuantityDelegate(m_lines));
+    m_lines->horizontalHeader()->setSectionResizeMode(OrderLinesModel::ProductColumn, QHeaderView::Stretch);
+    m_lines->horizontalHeader()->setHighlightSections(false);
     m_lines->verticalHeader()->hide();
     m_lines->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_lines->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_lines->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_lines->setEditTriggers(QAbstractItemView::NoEditTriggers); // the quantity editor stays open
     m_lines->setAccessibleName(tr("Order lines"));
     m_removeLine = new QPushButton(tr("&Remove line"), this);
     m_removeLine->setAccessibleName(tr("Remove the selected order line"));
@@ -65,11 +113,15 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     m_place->setAccessibleName(tr("Place order"));
     m_answer = new QLabel(this);
     m_answer->setWordWrap(true);
+    m_answer->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_answer->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_answer->setAccessibleName(tr("Answer from the write side"));
 
     auto* form = new QFormLayout;
-    form->addRow(tr("&Customer:"), m_customer);
+    auto* customerLabel = new QLabel(tr("&Customer:"), this);
+    customerLabel->setBuddy(m_customer);
+    form->addRow(customerLabel, m_customer);
+    form->addRow(QString(), m_hint);
     auto* productLabel = new QLabel(tr("P&roduct:"), this);
     productLabel->setBuddy(m_product);
     form->addRow(productLabel, productRow);
@@ -84,20 +136,30 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     layout->addLayout(form);
     layout->addWidget(m_lines, 1);
     layout->addLayout(totalRow);
+    // A fixed height: a long answer never moves the buttons above it.
     layout->addWidget(m_answer);
+    keepAnswerHeight();
 
     connect(m_addLine, &QPushButton::clicked, this, &CheckoutForm::addLine);
     connect(m_removeLine, &QPushButton::clicked, this, &CheckoutForm::removeSelectedLine);
     connect(m_place, &QPushButton::clicked, this, &CheckoutForm::placeOrder);
-    connect(m_customer, &QComboBox::currentIndexChanged, this, &CheckoutForm::updateTotals);
-    connect(m_customer->lineEdit(), &QLineEdit::textEdited, this, &CheckoutForm::updateTotals);
-    connect(m_lines, &QTableWidget::itemSelectionChanged, this, &CheckoutForm::updateTotals);
+    connect(m_customer, &QComboBox::currentIndexChanged, this, &CheckoutForm::updateState);
+    connect(m_customer, &QComboBox::editTextChanged, this, [this] {
+        m_customer->setStyleSheet(QString());
+        updateState();
+    });
+    connect(m_model, &OrderLinesModel::totalsChanged, this, &CheckoutForm::updateState);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first, int last) {
+        for (int row = first; row <= last; ++row)
+            m_lines->openPersistentEditor(m_model->index(row, OrderLinesModel::QuantityColumn));
+    });
+    connect(m_lines->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CheckoutForm::updateState);
     // Enter places the order from anywhere in the form.
     for (QKeySequence key : {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)}) {
         auto* shortcut = new QShortcut(key, this, this, &CheckoutForm::placeOrder);
         shortcut->setContext(Qt::WidgetWithChildrenShortcut);
     }
-    updateTotals();
+    updateState();
 }
 
 void CheckoutForm::setCatalog(const CatalogSnapshot& catalog)
@@ -113,16 +175,14 @@ void CheckoutForm::setCatalog(const CatalogSnapshot& catalog)
     for (int i = 0; i < m_customer->count(); ++i)
         shownCustomers.append(m_customer->itemData(i).toLongLong());
     if (customerIds != shownCustomers) {
-        const QVariant customer = m_customer->currentData();
         const QString typed = m_customer->currentText();
         const QSignalBlocker blocker(m_customer);
         m_customer->clear();
         for (const CustomerInfo& c : catalog.customers)
             m_customer->addItem(c.name, c.id);
-        const int index = m_customer->findData(customer);
-        m_customer->setCurrentIndex(index);
-        if (index < 0)
-            m_customer->setEditText(typed);
+        // What was typed stays typed; it names the same customer as before.
+        m_customer->setCurrentIndex(m_customer->findText(typed, Qt::MatchFixedString));
+        m_customer->setEditText(typed);
     }
 
     QList<qint64> productIds;
@@ -149,7 +209,17 @@ void CheckoutForm::setCatalog(const CatalogSnapshot& catalog)
                 m_product->setItemText(i, text);
         }
     }
-    updateTotals();
+    updateState();
+}
+
+void CheckoutForm::reset()
+{
+    m_waiting = false;
+    m_model->clear();
+    m_customer->clearEditText();
+    m_customer->setStyleSheet(QString());
+    setAnswer(QString());
+    setCatalog({});
 }
 
 const ProductInfo* CheckoutForm::product(qint64 id) const
@@ -161,140 +231,182 @@ const ProductInfo* CheckoutForm::product(qint64 id) const
     return nullptr;
 }
 
+qint64 CheckoutForm::chosenCustomer() const
+{
+    const QString typed = simplifiedName(m_customer->currentText());
+    if (typed.isEmpty())
+        return 0;
+    for (const CustomerInfo& c : m_catalog.customers) {
+        if (simplifiedName(c.name).compare(typed, Qt::CaseInsensitive) == 0)
+            return c.id;
+    }
+    return 0;
+}
+
+QString CheckoutForm::newCustomerName() const
+{
+    const QString typed = simplifiedName(m_customer->currentText());
+    return typed.isEmpty() || chosenCustomer() != 0 ? QString() : typed;
+}
+
 void CheckoutForm::addLine()
 {
     const ProductInfo* p = product(m_product->currentData().toLongLong());
-    if (!p)
+    if (!p || !m_addLine->isEnabled())
         return;
-    // Same product again: raise the quantity of its line instead of a new one.
-    for (int row = 0; row < m_lines->rowCount(); ++row) {
-        if (m_lines->item(row, ProductColumn)->data(ProductIdRole).toLongLong() == p->id) {
-            auto* spin = qobject_cast<QSpinBox*>(m_lines->cellWidget(row, QuantityColumn));
-            spin->setValue(spin->value() + m_quantity->value());
-            updateTotals();
-            return;
-        }
-    }
-    if (m_lines->rowCount() >= Limits::maxLinesPerOrder)
-        return;
-    const int row = m_lines->rowCount();
-    m_lines->insertRow(row);
-    auto* name = new QTableWidgetItem(p->name);
-    name->setData(ProductIdRole, p->id);
-    name->setData(PriceRole, p->priceCents);
-    m_lines->setItem(row, ProductColumn, name);
-    auto* price = new QTableWidgetItem(formatCents(p->priceCents));
-    price->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    m_lines->setItem(row, PriceColumn, price);
-    auto* spin = new QSpinBox(m_lines);
-    spin->setRange(1, Limits::maxQuantityPerLine);
-    spin->setValue(m_quantity->value());
-    spin->setAccessibleName(tr("Quantity of %1").arg(p->name));
-    connect(spin, &QSpinBox::valueChanged, this, &CheckoutForm::updateTotals);
-    m_lines->setCellWidget(row, QuantityColumn, spin);
-    auto* lineTotal = new QTableWidgetItem;
-    lineTotal->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    m_lines->setItem(row, LineTotalColumn, lineTotal);
-    m_answer->clear();
-    updateTotals();
+    if (m_model->addProduct(*p, m_quantity->value()))
+        setAnswer(QString());
 }
 
 void CheckoutForm::removeSelectedLine()
 {
-    const int row = m_lines->currentRow();
-    if (row >= 0)
-        m_lines->removeRow(row);
-    updateTotals();
+    const QModelIndexList rows = m_lines->selectionModel()->selectedRows();
+    if (!rows.isEmpty())
+        m_model->removeLine(rows.first().row());
 }
 
-void CheckoutForm::updateTotals()
+void CheckoutForm::updateState()
 {
-    qint64 total = 0;
-    for (int row = 0; row < m_lines->rowCount(); ++row) {
-        const qint64 price = m_lines->item(row, ProductColumn)->data(PriceRole).toLongLong();
-        const int quantity = qobject_cast<QSpinBox*>(m_lines->cellWidget(row, QuantityColumn))->value();
-        m_lines->item(row, LineTotalColumn)->setText(formatCents(price * quantity));
-        total += price * quantity;
-    }
-    m_total->setText(tr("Total: <b>%1</b>").arg(formatCents(total)));
-    const bool customerChosen = m_customer->currentIndex() >= 0
-                                && m_customer->currentText() == m_customer->itemText(m_customer->currentIndex());
-    m_place->setEnabled(!m_waiting && customerChosen && m_lines->rowCount() > 0);
-    m_place->setToolTip(!customerChosen          ? tr("Choose a customer first.")
-                        : m_lines->rowCount() == 0 ? tr("Add at least one order line.")
-                                                   : QString());
-    m_addLine->setEnabled(m_product->count() > 0 && m_lines->rowCount() < Limits::maxLinesPerOrder);
-    m_removeLine->setEnabled(m_lines->currentRow() >= 0);
+    m_total->setText(tr("Total: <b>%1</b>").arg(formatCents(m_model->totalCents())));
+    const QString newName = newCustomerName();
+    const bool known = chosenCustomer() != 0;
+    const bool nameTooLong = newName.size() > Limits::maxNameLength;
+    const bool customerOk = known || (!newName.isEmpty() && !nameTooLong);
+    if (nameTooLong)
+        m_hint->setText(tr("<span style='color:#c0392b'>A name has at most %1 characters.</span>").arg(Limits::maxNameLength));
+    else if (!newName.isEmpty())
+        m_hint->setText(tr("New customer: placing the order registers “%1” first.").arg(newName.toHtmlEscaped()));
+    else
+        m_hint->setText(QString());
+
+    const bool canPlace = !m_waiting && customerOk && !m_model->isEmpty();
+    // A disabled button loses the focus to the next widget in the window
+    // (the catalog admin panel): keep it in the form instead.
+    if (!canPlace && m_place->hasFocus())
+        m_product->setFocus();
+    m_place->setEnabled(canPlace);
+    m_place->setToolTip(m_waiting              ? tr("Waiting for the answer to the last order.")
+                        : !customerOk          ? tr("Choose or name a customer first.")
+                        : m_model->isEmpty()   ? tr("Add at least one order line.")
+                                               : QString());
+    const bool canAdd = m_product->count() > 0 && !m_model->isFull();
+    if (!canAdd && m_addLine->hasFocus())
+        m_product->setFocus();
+    m_addLine->setEnabled(canAdd);
+    m_addLine->setToolTip(m_model->isFull() ? tr("An order has at most %1 lines.").arg(Limits::maxLinesPerOrder) : QString());
+    const bool canRemove = m_lines->selectionModel()->hasSelection();
+    if (!canRemove && m_removeLine->hasFocus())
+        m_lines->setFocus();
+    m_removeLine->setEnabled(canRemove);
 }
 
 void CheckoutForm::placeOrder()
 {
-    updateTotals();
+    updateState();
     if (!m_place->isEnabled())
         return;
     PlaceOrder order;
     order.meta.origin = CommandOrigin::Form;
-    order.customerId = m_customer->currentData().toLongLong();
-    for (int row = 0; row < m_lines->rowCount(); ++row) {
-        const QTableWidgetItem* item = m_lines->item(row, ProductColumn);
-        order.lines.append({item->data(ProductIdRole).toLongLong(),
-                            qobject_cast<QSpinBox*>(m_lines->cellWidget(row, QuantityColumn))->value(),
-                            item->data(PriceRole).toLongLong()});
-    }
+    order.customerId = chosenCustomer();
+    order.lines = m_model->requests();
+    const QString newName = order.customerId == 0 ? newCustomerName() : QString();
     m_waiting = true;
     markField({});
-    m_answer->setText(tr("Sending…"));
-    updateTotals();
-    Q_EMIT placeOrderRequested(order);
+    setAnswer(newName.isEmpty() ? tr("Sending…") : tr("Registering “%1”…").arg(newName.toHtmlEscaped()));
+    updateState();
+    Q_EMIT placeOrderRequested(order, newName);
 }
 
 void CheckoutForm::markField(const QString& field)
 {
     m_customer->setStyleSheet(QString());
-    for (int row = 0; row < m_lines->rowCount(); ++row)
-        for (int column = 0; column < ColumnCount; ++column)
-            if (auto* item = m_lines->item(row, column))
-                item->setBackground(QBrush());
-    if (field == QStringLiteral("customer")) {
+    m_model->setProblemRow(-1);
+    if (field == QStringLiteral("customer") || field == QStringLiteral("name")) {
         m_customer->setStyleSheet(QStringLiteral("QComboBox { border: 2px solid #c0392b; }"));
         m_customer->setFocus();
     } else if (field.startsWith(QStringLiteral("line:"))) {
         const int row = field.section(u':', 1, 1).toInt();
-        if (row >= 0 && row < m_lines->rowCount()) {
-            for (int column : {ProductColumn, PriceColumn, LineTotalColumn})
-                m_lines->item(row, column)->setBackground(QColor(0xf8, 0xd7, 0xda));
+        if (row >= 0 && row < m_model->rowCount()) {
+            m_model->setProblemRow(row);
             m_lines->selectRow(row);
         }
     }
 }
 
+void CheckoutForm::setAnswer(const QString& html)
+{
+    m_answer->setText(html);
+    m_answer->setToolTip(html);
+}
+
+void CheckoutForm::keepAnswerHeight()
+{
+    const QMargins margins = m_answer->contentsMargins();
+    m_answer->setFixedHeight(answerLines * m_answer->fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 2);
+}
+
+void CheckoutForm::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::FontChange)
+        keepAnswerHeight();
+    QWidget::changeEvent(event);
+}
+
 QString CheckoutForm::answerText() const { return m_answer->text(); }
+QString CheckoutForm::hintText() const { return m_hint->text(); }
+
+void CheckoutForm::showRegistration(const CommandResult& result, const QString& name)
+{
+    if (result.accepted()) {
+        // The order follows at once; the pickers learn the name from the read side.
+        setAnswer(tr("<span style='color:#1e7e34'>✔ Customer #%1 “%2” registered</span> — event position %3. "
+                     "Sending the order…")
+                      .arg(result.entityId)
+                      .arg(name.toHtmlEscaped())
+                      .arg(result.lastPosition));
+        return;
+    }
+    m_waiting = false;
+    if (result.status == CommandResult::Status::Failed)
+        setAnswer(tr("<span style='color:#c0392b'><b>✘ Not saved: the write store failed.</b></span> %1 "
+                     "The order is still here: place it again once the store works.")
+                      .arg(result.reason.toHtmlEscaped()));
+    else
+        setAnswer(tr("<span style='color:#c0392b'>✘ “%1” could not be registered:</span> %2")
+                      .arg(name.toHtmlEscaped(), result.reason.toHtmlEscaped()));
+    markField(QStringLiteral("name"));
+    updateState();
+}
 
 void CheckoutForm::showResult(const CommandResult& result)
 {
     m_waiting = false;
     if (result.accepted()) {
-        m_answer->setText(tr("<span style='color:#1e7e34'>✔ Order #%1 accepted</span> — event position %2.")
-                              .arg(result.entityId)
-                              .arg(result.lastPosition));
-        m_lines->setRowCount(0);
+        setAnswer(tr("<span style='color:#1e7e34'>✔ Order #%1 accepted</span> — event position %2.")
+                      .arg(result.entityId)
+                      .arg(result.lastPosition));
+        markField({});
+        m_model->clear();
+    } else if (result.status == CommandResult::Status::Failed) {
+        // Not a broken rule: the store itself failed, and nothing was saved.
+        setAnswer(tr("<span style='color:#c0392b'><b>✘ Not saved: the write store failed.</b></span> %1 "
+                     "The order is still here: place it again once the store works.")
+                      .arg(result.reason.toHtmlEscaped()));
         markField({});
     } else {
         QString text = tr("<span style='color:#c0392b'>✘ Rejected:</span> %1").arg(result.reason.toHtmlEscaped());
         const int row = result.field.startsWith(QStringLiteral("line:")) ? result.field.section(u':', 1, 1).toInt() : -1;
         if (result.field.endsWith(QStringLiteral(":price")) && result.currentPriceCents > 0 && row >= 0
-            && row < m_lines->rowCount()) {
+            && row < m_model->rowCount()) {
             // Offer the new price: the line now shows it, and placing the
             // order again accepts it knowingly.
-            QTableWidgetItem* item = m_lines->item(row, ProductColumn);
-            item->setData(PriceRole, result.currentPriceCents);
-            m_lines->item(row, PriceColumn)->setText(formatCents(result.currentPriceCents));
+            m_model->setUnitPrice(row, result.currentPriceCents);
             text += tr(" The line now shows the new price; place the order again to accept it.");
         }
-        m_answer->setText(text);
+        setAnswer(text);
         markField(result.field);
     }
-    updateTotals();
+    updateState();
 }
 
 } // namespace cqrs::ui

@@ -10,13 +10,16 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
-class QTableWidget;
+class QTableView;
 
 namespace cqrs::ui {
 
-/// The checkout form: pick a customer, add order lines, place the order.
-/// It only builds PlaceOrder values; whoever owns it submits them and hands
-/// the answer back through showResult().
+class OrderLinesModel;
+
+/// The checkout form: pick or name a customer, add order lines, place the
+/// order. It only builds values: whoever owns it submits them and hands the
+/// answers back through showRegistration() and showResult(). A name that is
+/// not a known customer is a new customer, registered before the order.
 class CheckoutForm final : public QWidget
 {
     Q_OBJECT
@@ -27,33 +30,55 @@ public:
     /// Customers and products as the read side shows them (prices may be
     /// stale: the write side then rejects the order with the new price).
     void setCatalog(const CatalogSnapshot& catalog);
+    /// The answer to the RegisterCustomer sent for a new name.
+    void showRegistration(const CommandResult& result, const QString& name);
     void showResult(const CommandResult& result);
+    /// A new store: no lines, nothing waiting, no answer.
+    void reset();
+
     const CatalogSnapshot& catalog() const { return m_catalog; }
     QComboBox* customerPicker() const { return m_customer; }
     QComboBox* productPicker() const { return m_product; }
     QSpinBox* quantityPicker() const { return m_quantity; }
     QPushButton* addLineButton() const { return m_addLine; }
+    QPushButton* removeLineButton() const { return m_removeLine; }
     QPushButton* placeOrderButton() const { return m_place; }
-    QTableWidget* linesTable() const { return m_lines; }
+    QTableView* linesView() const { return m_lines; }
+    OrderLinesModel* lines() const { return m_model; }
     QString answerText() const;
+    QString hintText() const;
+    bool isWaiting() const { return m_waiting; }
 
 Q_SIGNALS:
-    void placeOrderRequested(const cqrs::PlaceOrder& order);
+    /// `newCustomerName` is set (and order.customerId 0) for a name that is
+    /// not a customer yet.
+    void placeOrderRequested(const cqrs::PlaceOrder& order, const QString& newCustomerName);
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     void addLine();
     void removeSelectedLine();
     void placeOrder();
-    void updateTotals();
+    void updateState();
     void markField(const QString& field);
+    void setAnswer(const QString& html);
+    void keepAnswerHeight();
+    /// The known customer the typed name means, or 0.
+    qint64 chosenCustomer() const;
+    /// The typed name when it is nobody known yet, else empty.
+    QString newCustomerName() const;
     const ProductInfo* product(qint64 id) const;
 
     CatalogSnapshot m_catalog;
+    OrderLinesModel* m_model = nullptr;
     QComboBox* m_customer = nullptr;
+    QLabel* m_hint = nullptr;
     QComboBox* m_product = nullptr;
     QSpinBox* m_quantity = nullptr;
     QPushButton* m_addLine = nullptr;
-    QTableWidget* m_lines = nullptr;
+    QTableView* m_lines = nullptr;
     QPushButton* m_removeLine = nullptr;
     QLabel* m_total = nullptr;
     QPushButton* m_place = nullptr;

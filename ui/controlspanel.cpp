@@ -80,14 +80,26 @@ ControlsPanel::ControlsPanel(QWidget* parent)
 
     m_rebuild = new QPushButton(tr("Re&build views"), this);
     m_rebuild->setToolTip(tr("Empty every view and replay the whole event log into it"));
+    m_rebuild->setAccessibleName(tr("Rebuild views"));
     m_rebuildProgress = new QProgressBar(this);
     m_rebuildProgress->setVisible(false);
     m_rebuildProgress->setAccessibleName(tr("Rebuild progress"));
     m_reset = new QPushButton(tr("Reset demo data…"), this);
     m_reset->setToolTip(tr("Delete the stores and start again from the demo catalog"));
+    m_reset->setAccessibleName(tr("Reset demo data"));
     m_explain = new QLabel(this);
     m_explain->setWordWrap(true);
     m_explain->setTextFormat(Qt::RichText);
+    m_updateNote = new QLabel(this);
+    m_updateNote->setWordWrap(true);
+    m_updateNote->setAccessibleName(tr("About the read-model update"));
+    m_consistencyNote = new QLabel(this);
+    m_consistencyNote->setWordWrap(true);
+    m_consistencyNote->setAccessibleName(tr("About the query consistency"));
+    for (QLabel* note : {m_updateNote, m_consistencyNote}) {
+        note->setStyleSheet(QStringLiteral("QLabel { color: palette(dark); }"));
+        note->setVisible(false);
+    }
 
     auto* delayRow = new QHBoxLayout;
     delayRow->addWidget(m_delay, 1);
@@ -99,7 +111,9 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     auto* form = new QFormLayout;
     form->addRow(tr("&Architecture:"), m_architecture);
     form->addRow(tr("Read-model &update:"), m_update);
+    form->addRow(QString(), m_updateNote);
     form->addRow(tr("Query &consistency:"), m_consistency);
+    form->addRow(QString(), m_consistencyNote);
     auto* delayLabel = new QLabel(tr("Projection &delay:"), this);
     delayLabel->setBuddy(m_delay);
     auto* jitterLabel = new QLabel(tr("&Jitter:"), this);
@@ -161,7 +175,10 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     connect(m_trafficSpin, &QSpinBox::valueChanged, m_traffic, &QSlider::setValue);
     connect(m_trafficSpin, &QSpinBox::valueChanged, this, &ControlsPanel::trafficRateChanged);
 
-    const auto explain = [this] { m_explain->setText(explanation(architecture(), synchronous())); };
+    const auto explain = [this] {
+        m_explain->setText(explanation(architecture(), synchronous()));
+        showWhatApplies();
+    };
     connect(m_architecture, &QComboBox::currentIndexChanged, this, [this, explain] {
         explain();
         Q_EMIT architectureChanged(architecture());
@@ -182,6 +199,44 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     connect(m_reset, &QPushButton::clicked, this, &ControlsPanel::resetRequested);
     setArchitecture(ArchitectureMode::Physical);
     explain();
+}
+
+void ControlsPanel::showWhatApplies()
+{
+    const bool crud = architecture() == ArchitectureMode::Crud;
+    m_update->setEnabled(!crud);
+    m_consistency->setEnabled(!crud);
+    QString update;
+    if (crud)
+        update = tr("Not in use in CRUD: there is no read model to update.");
+    else if (synchronous() && !m_synchronousProblem.isEmpty())
+        update = m_synchronousProblem;
+    m_updateNote->setText(update);
+    m_updateNote->setVisible(!update.isEmpty());
+    m_consistencyNote->setText(crud ? tr("Not in use in CRUD: queries read the write tables, which are always current.")
+                                    : QString());
+    m_consistencyNote->setVisible(crud);
+}
+
+void ControlsPanel::setSynchronousProblem(const QString& problem)
+{
+    if (problem == m_synchronousProblem)
+        return;
+    m_synchronousProblem = problem;
+    showWhatApplies();
+}
+
+void ControlsPanel::setLabAvailable(bool available)
+{
+    m_rebuild->setEnabled(available && !m_rebuildProgress->isVisible());
+    showWhatApplies();
+}
+
+QString ControlsPanel::updateNote() const { return m_updateNote->isVisible() ? m_updateNote->text() : QString(); }
+
+QString ControlsPanel::consistencyNote() const
+{
+    return m_consistencyNote->isVisible() ? m_consistencyNote->text() : QString();
 }
 
 void ControlsPanel::setArchitecture(ArchitectureMode mode)

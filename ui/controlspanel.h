@@ -36,6 +36,10 @@ public:
     int trafficRate() const;
     /// A line under the traffic knob: achieved rate, rejections.
     void setTrafficInfo(const QString& text);
+    /// Why synchronous update is off although chosen (empty: it is on as chosen).
+    void setSynchronousProblem(const QString& problem);
+    /// Whether the controls can change anything now (not while the store opens).
+    void setLabAvailable(bool available);
 
     ArchitectureMode architecture() const;
     bool synchronous() const;
@@ -54,7 +58,18 @@ Q_SIGNALS:
     void analyticsRateChanged(int reportsPerSecond);
     void resetRequested();
 
+public:
+    QComboBox* updatePicker() const { return m_update; }
+    QComboBox* consistencyPicker() const { return m_consistency; }
+    QComboBox* architecturePicker() const { return m_architecture; }
+    QString updateNote() const;
+    QString consistencyNote() const;
+
 private:
+    /// CRUD has no read model: the update and consistency knobs say they
+    /// are not in use, and why.
+    void showWhatApplies();
+
     QComboBox* m_architecture = nullptr;
     QComboBox* m_update = nullptr;
     QComboBox* m_consistency = nullptr;
@@ -66,6 +81,9 @@ private:
     QProgressBar* m_rebuildProgress = nullptr;
     QPushButton* m_reset = nullptr;
     QLabel* m_explain = nullptr;
+    QLabel* m_updateNote = nullptr;
+    QLabel* m_consistencyNote = nullptr;
+    QString m_synchronousProblem;
     QSlider* m_traffic = nullptr;
     QSpinBox* m_trafficSpin = nullptr;
     QLabel* m_trafficInfo = nullptr;

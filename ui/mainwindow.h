@@ -1,161 +1,141 @@
 #pragma once
 
-#include "events/eventstream.h"
-#include "lab/lab.h"
-#include "metrics/lagsnapshot.h"
-#include "projections/changeset.h"
-#include "read/queryresults.h"
-#include "sim/analyticsload.h"
-#include "sim/loadgenerator.h"
+#include "lab/labsession.h"
+#include "ui/labsettings.h"
 
 #include <QElapsedTimer>
-#include <QFuture>
 #include <QMainWindow>
-#include <QTimer>
-
-#include <memory>
 
 class QLabel;
 class QLineEdit;
 class QTabWidget;
-class QTableView;
 
 namespace cqrs::ui {
 
 class CatalogAdminPanel;
 class CheckoutForm;
+class CommandSender;
 class ControlsPanel;
 class CustomerStatsModel;
+class Dashboard;
 class EventStreamModel;
-class ProductSalesChart;
+class LabLifecycle;
 class ProductSalesModel;
 class ProjectionPanel;
 class RecentOrdersModel;
 class SearchResultsModel;
 class TimeSeriesChart;
+class ViewRefresher;
+class WindowZoom;
 
 /// The CQRS Lab window: the checkout form and catalog commands on the left
-/// (write side), the live dashboard on the right (read side only), the knobs
-/// in a dock. No SQL runs here: commands go to the bus, queries to the query
-/// service, and both answer through futures.
+/// (write side), the dashboard on the right (read side only), the knobs in
+/// a dock. It wires its parts together: the lab's lifecycle, the command
+/// sender, the views' refresh schedule, the dashboard, zoom and settings.
+/// It sees the lab only as a LabSession: no SQL and no waiting here.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const QString& dataDirectory, QWidget* parent = nullptr);
+    MainWindow(const QString& dataDirectory, LabSessionFactory factory, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // For tests and screenshots.
-    Lab* lab() const { return m_lab.get(); }
+    LabLifecycle* lifecycle() const { return m_lifecycle; }
+    /// The session in use, or null (opening failed, restarting, closed).
+    LabSession* session() const;
     CheckoutForm* checkoutForm() const { return m_form; }
+    CatalogAdminPanel* adminPanel() const { return m_admin; }
     ControlsPanel* controls() const { return m_controls; }
-    ProjectionPanel* projectionPanel() const { return m_projections; }
-    TimeSeriesChart* lagChart() const { return m_lagChart; }
-    TimeSeriesChart* checkoutChart() const { return m_checkoutChart; }
-    RecentOrdersModel* recentOrders() const { return m_orders; }
-    CustomerStatsModel* customerStats() const { return m_customers; }
-    ProductSalesModel* productSales() const { return m_products; }
-    SearchResultsModel* searchResults() const { return m_search; }
-    EventStreamModel* eventStream() const { return m_events; }
-    QTabWidget* dashboardTabs() const { return m_tabs; }
-    QLineEdit* searchBox() const { return m_searchBox; }
-    double zoom() const { return m_zoom; }
-    bool isReady() const { return m_ready; }
+    Dashboard* dashboard() const { return m_dashboard; }
+    ProjectionPanel* projectionPanel() const;
+    TimeSeriesChart* lagChart() const;
+    TimeSeriesChart* checkoutChart() const;
+    RecentOrdersModel* recentOrders() const;
+    CustomerStatsModel* customerStats() const;
+    ProductSalesModel* productSales() const;
+    SearchResultsModel* searchResults() const;
+    EventStreamModel* eventStream() const;
+    QTabWidget* dashboardTabs() const;
+    QLineEdit* searchBox() const;
+    double zoom() const;
+    bool isReady() const;
+    /// Every thread of every session is joined (after closing).
+    bool isShutDown() const;
     const QString& dataDirectory() const { return m_dataDirectory; }
 
 public Q_SLOTS:
     void zoomIn();
     void zoomOut();
     void resetZoom();
-    /// Asks, then deletes the stores and starts again from the demo catalog.
+    /// Asks, then deletes the stores and starts again from the demo catalog
+    /// with every knob, chart and simulator as at launch.
     void resetDemoData();
     /// The same without asking (tests). Ignored while the store is opening;
     /// allowed after a failed open, to replace a store that cannot be read.
     void resetDemoDataNow();
 
+Q_SIGNALS:
+    /// Closed, and every thread the lab ran is joined: the program may end.
+    void shutDownFinished();
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    enum View { OrdersView, CustomersView, ProductsView, RevenueView, SearchView, ViewCount };
-
-    QWidget* buildDashboard();
+    QWidget* buildWriteSide();
     void buildMenus();
-    void startLab();
-    /// Closes the Lab and everything bound to it off the GUI thread, then
-    /// starts a new one on the same folder: for a reset (`wipe`, the files
-    /// are deleted first) and for crossing between CRUD and CQRS, which
-    /// needs the write store reopened on another journal.
-    void restartLab(bool wipe, const QString& status);
-    void onLabOpened(const StoreInfo& info);
-    /// The error, with Retry (open the same folder again) and Close.
+    void buildStatusBar();
+    void connectParts();
+    void connectKnobs();
+    SessionConfig sessionConfig() const;
+    KnobSettings knobs() const;
+    void showKnobs(const KnobSettings& knobs);
+    void saveKnobs() const;
+    void onSessionStarted(LabSession* session);
+    void onPhaseChanged();
+    void onOpened(const StoreInfo& info);
     void showOpenFailure(const QString& error);
-    bool canReset() const { return m_lab && (m_ready || m_openFailed); }
-    void onAdvanced(const ProjectionAdvance& advance);
+    void onSessionState(const SessionState& state);
     void onSnapshot(const LagSnapshot& snapshot);
-    void submitOrder(const PlaceOrder& order);
-    void submitAdminCommand(const Command& command, const QString& what);
-    void markDirty(View view);
-    void refreshDirtyViews();
-    void runQuery(View view);
-    ReadOptions readOptions() const;
-    void noteQueryMeta(const QueryMeta& meta);
+    void onArchitectureKnob(ArchitectureMode mode);
     void updateCatalogForForm();
-    void applyZoom();
     void updateTrafficInfo();
-    void restoreSettings();
-    void saveSettings() const;
+    void updateRate(const LagSnapshot& snapshot);
+    bool canReset() const;
 
     QString m_dataDirectory;
-    std::unique_ptr<Lab> m_lab;
-    std::unique_ptr<EventStream> m_stream;
-    std::unique_ptr<LoadGenerator> m_traffic;
-    std::unique_ptr<AnalyticsLoad> m_analytics;
-    QString m_lastTrafficRejection;
-    bool m_ready = false;
-    bool m_openFailed = false;
-    /// The previous Lab being closed by restartLab(), if any.
-    QFuture<void> m_closing;
+    LabLifecycle* m_lifecycle = nullptr;
+    CommandSender* m_sender = nullptr;
+    ViewRefresher* m_refresher = nullptr;
+    WindowZoom* m_zoom = nullptr;
 
     CheckoutForm* m_form = nullptr;
     CatalogAdminPanel* m_admin = nullptr;
     ControlsPanel* m_controls = nullptr;
-    ProjectionPanel* m_projections = nullptr;
-    TimeSeriesChart* m_lagChart = nullptr;
-    TimeSeriesChart* m_checkoutChart = nullptr;
-    TimeSeriesChart* m_revenueChart = nullptr;
-    ProductSalesChart* m_productChart = nullptr;
-    QLabel* m_banner = nullptr;
-    QTabWidget* m_tabs = nullptr;
-    QLineEdit* m_searchBox = nullptr;
+    Dashboard* m_dashboard = nullptr;
+    QLabel* m_modeLabel = nullptr;
     QLabel* m_headLabel = nullptr;
     QLabel* m_rateLabel = nullptr;
-    QLabel* m_modeLabel = nullptr;
+    QLabel* m_warningLabel = nullptr;
 
-    RecentOrdersModel* m_orders = nullptr;
-    CustomerStatsModel* m_customers = nullptr;
-    ProductSalesModel* m_products = nullptr;
-    SearchResultsModel* m_search = nullptr;
-    EventStreamModel* m_events = nullptr;
-
-    QTimer m_refresh;
-    QTimer m_searchDebounce;
-    bool m_dirty[ViewCount] = {};
-    bool m_inFlight[ViewCount] = {};
-    ConsistencyMode m_consistency = ConsistencyMode::Eventual;
-    qint64 m_ownPosition = 0;
-    qint64 m_readViewOrders = 0;
+    QString m_lastTrafficRejection;
+    QString m_pendingStatus; ///< said while a restart runs
+    bool m_restoring = false;
+    bool m_closeRequested = false;
     qint64 m_lastHead = -1;
+    /// The form's catalog only moves forward: answers of a view that reflect
+    /// an earlier position than the last one taken (a rebuild replaying, a
+    /// store switch catching up) do not shrink it.
     QList<CustomerStatsRow> m_customerRows;
     QList<ProductSalesRow> m_productRows;
+    qint64 m_customersPosition = -1;
+    qint64 m_productsPosition = -1;
     QElapsedTimer m_clock;
     qint64 m_rateWindowStartNs = 0;
     qint64 m_rateCommands = 0;
     qint64 m_rateEvents = 0;
-    double m_zoom = 1.0;
-    bool m_restoring = false;
-    double m_baseFontPointSize = 0;
 };
 
 } // namespace cqrs::ui

@@ -2,6 +2,7 @@
 
 #include "util/money.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QPainter>
@@ -9,6 +10,7 @@
 #include <QToolButton>
 
 #include <algorithm>
+#include <cmath>
 
 namespace cqrs::ui {
 
@@ -90,6 +92,8 @@ Badge badgeFor(const ProjectionLag& lag)
 
 QString durationText(double ms)
 {
+    if (!std::isfinite(ms))
+        return QObject::tr("time unknown");
     if (ms < 1000)
         return QStringLiteral("%1 ms").arg(qRound(ms));
     return QStringLiteral("%1 s").arg(ms / 1000, 0, 'f', 1);
@@ -104,6 +108,26 @@ ProjectionPanel::ProjectionPanel(QWidget* parent)
     grid->setHorizontalSpacing(8);
     grid->setVerticalSpacing(3);
     grid->setColumnStretch(1, 1);
+}
+
+void ProjectionPanel::sizeRow(Row& row)
+{
+    // From the font in use, so a zoom (or a zoom restored at start) keeps
+    // every badge and figure whole.
+    const QFontMetrics metrics = fontMetrics();
+    row.progress->setMaximumHeight(metrics.height() + 6);
+    row.progress->setMinimumWidth(metrics.horizontalAdvance(QStringLiteral("9,999,999")) + 24);
+    row.behind->setMinimumWidth(metrics.horizontalAdvance(QStringLiteral("99,999 behind · 9.9 s")));
+    row.state->setMinimumWidth(metrics.horizontalAdvance(QStringLiteral("live (delayed)")) + 14);
+}
+
+void ProjectionPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::FontChange) {
+        for (Row& row : m_rows)
+            sizeRow(row);
+    }
+    QWidget::changeEvent(event);
 }
 
 ProjectionPanel::Row& ProjectionPanel::rowFor(const ProjectionStatus& status)
@@ -122,14 +146,11 @@ ProjectionPanel::Row& ProjectionPanel::rowFor(const ProjectionStatus& status)
             new QToolButton(this),
             new QToolButton(this)};
     row.progress->setTextVisible(true);
-    row.progress->setMaximumHeight(18);
-    row.progress->setMinimumWidth(110);
     row.progress->setAccessibleName(tr("%1 progress").arg(status.title));
-    row.behind->setMinimumWidth(row.behind->fontMetrics().horizontalAdvance(QStringLiteral("99,999 behind · 9.9 s")));
     row.behind->setAccessibleName(tr("%1 lag").arg(status.title));
     row.state->setAlignment(Qt::AlignCenter);
-    row.state->setMinimumWidth(row.state->fontMetrics().horizontalAdvance(QStringLiteral("live (delayed)")) + 14);
     row.state->setAccessibleName(tr("%1 state").arg(status.title));
+    sizeRow(row);
     row.pause->setText(tr("Pause"));
     row.pause->setCheckable(true);
     row.pause->setAccessibleName(tr("Pause %1").arg(status.title));
@@ -153,43 +174,78 @@ ProjectionPanel::Row& ProjectionPanel::rowFor(const ProjectionStatus& status)
 
 void ProjectionPanel::applySnapshot(const LagSnapshot& snapshot)
 {
-    for (const ProjectionLag& lag : snapshot.projections) {
-        Row& row = rowFor(lag.status);
-        const qint64 head = std::max<qint64>(snapshot.head, 1);
-        // QProgressBar is int-based; scale big logs down.
-        const int scale = head > 1'000'000'000 ? 1000 : 1;
-        // setValue() repaints at once, not at the next paint, whenever the
-        // bar reaches its maximum (a view that is caught up, so nearly every
-        // snapshot under load): five synchronous paints and flushes per
-        // snapshot, the longest stretch the GUI thread spent away from its
-        // event loop at 5,000 orders/s. With updates off it cannot; turning
-        // them on again schedules one ordinary update.
-        row.progress->setUpdatesEnabled(false);
-        row.progress->setRange(0, int(head / scale));
-        row.progress->setValue(int(std::min(lag.status.checkpoint, head) / scale));
-        row.progress->setFormat(formatCount(lag.status.checkpoint));
-        row.progress->setUpdatesEnabled(true);
-        row.progress->setToolTip(tr("Applied up to event %1 of %2").arg(formatCount(lag.status.checkpoint), formatCount(snapshot.head)));
-        if (lag.status.state == ProjectionState::Rebuilding && lag.status.rebuildTarget > 0)
-            row.behind->setText(tr("rebuilding: %1%").arg(100 * lag.status.rebuildDone / lag.status.rebuildTarget));
-        else if (lag.eventsBehind == 0)
-            row.behind->setText(tr("caught up"));
-        else
-            row.behind->setText(tr("%1 behind · %2").arg(formatCount(lag.eventsBehind), durationText(lag.timeBehindMs)));
-        row.behind->setToolTip(tr("%1 events not yet applied; the oldest was committed %2 ago")
-                                   .arg(formatCount(lag.eventsBehind), durationText(lag.timeBehindMs)));
-        const Badge badge = badgeFor(lag);
-        row.state->setText(badge.text);
-        const QString css = QStringLiteral("QLabel { color: white; background: %1; border-radius: 4px; padding: 1px 6px; }")
-                                .arg(badge.background);
-        if (row.state->styleSheet() != css) // re-parsing a style sheet 10×/s is not free
-            row.state->setStyleSheet(css);
-        row.state->setToolTip(lag.status.error);
-        row.retry->setVisible(lag.status.state == ProjectionState::Failed);
-        const QSignalBlocker blocker(row.pause);
-        row.pause->setChecked(lag.status.knobs.paused);
-        row.title->setToolTip(lag.status.state == ProjectionState::Failed ? lag.status.error : QString());
+    m_last = snapshot;
+    for (const ProjectionLag& lag : snapshot.projections)
+        showRow(rowFor(lag.status), lag, snapshot.head);
+}
+
+void ProjectionPanel::setViewsInUse(bool inUse)
+{
+    if (inUse == m_inUse)
+        return;
+    m_inUse = inUse;
+    applySnapshot(m_last);
+}
+
+void ProjectionPanel::showRow(Row& row, const ProjectionLag& lag, qint64 snapshotHead)
+{
+    const qint64 head = std::max<qint64>(snapshotHead, 1);
+    // QProgressBar is int-based; scale big logs down.
+    const int scale = head > 1'000'000'000 ? 1000 : 1;
+    // setValue() repaints at once, not at the next paint, whenever the bar
+    // reaches its maximum (a caught-up view, so nearly every snapshot under
+    // load); with updates off it cannot, and turning them on again
+    // schedules one ordinary update (docs/benchmarks.md, target 6).
+    row.progress->setUpdatesEnabled(false);
+    row.progress->setRange(0, int(head / scale));
+    row.progress->setValue(int(std::min(lag.status.checkpoint, head) / scale));
+    row.progress->setFormat(formatCount(lag.status.checkpoint));
+    row.progress->setUpdatesEnabled(true);
+    row.progress->setToolTip(tr("Applied up to event %1 of %2").arg(formatCount(lag.status.checkpoint), formatCount(snapshotHead)));
+    if (!m_inUse) {
+        row.behind->setText(tr("not in use"));
+        row.behind->setToolTip(tr("CRUD: the dashboard reads the write tables. The projector still folds "
+                                  "the %1 view, so a switch back to CQRS is instant.")
+                                   .arg(lag.status.title));
+    } else if (lag.status.state == ProjectionState::Rebuilding && lag.status.rebuildTarget > 0) {
+        row.behind->setText(tr("rebuilding: %1%").arg(100 * lag.status.rebuildDone / lag.status.rebuildTarget));
+        row.behind->setToolTip(tr("Replaying the log into the emptied view: %1 of %2 events")
+                                   .arg(formatCount(lag.status.rebuildDone), formatCount(lag.status.rebuildTarget)));
+    } else if (lag.eventsBehind == 0) {
+        row.behind->setText(tr("caught up"));
+        row.behind->setToolTip(tr("Every committed event is in this view."));
+    } else {
+        row.behind->setText(tr("%1 behind · %2").arg(formatCount(lag.eventsBehind), durationText(lag.timeBehindMs)));
+        row.behind->setToolTip(!lag.timeBehindProblem.isEmpty()
+                                   ? tr("%1 events not yet applied. %2").arg(formatCount(lag.eventsBehind), lag.timeBehindProblem)
+                                   : tr("%1 events not yet applied; the oldest has waited %2")
+                                         .arg(formatCount(lag.eventsBehind), durationText(lag.timeBehindMs)));
     }
+    if (!lag.status.notice.isEmpty())
+        row.behind->setToolTip(lag.status.notice);
+    Badge badge = badgeFor(lag);
+    if (!m_inUse && lag.status.state != ProjectionState::Failed)
+        badge = {tr("not in use"), QStringLiteral("#95a5a6")};
+    row.state->setText(badge.text);
+    const QString css = QStringLiteral("QLabel { color: white; background: %1; border-radius: 4px; padding: 1px 6px; }")
+                            .arg(badge.background);
+    if (row.state->styleSheet() != css) // re-parsing a style sheet 10×/s is not free
+        row.state->setStyleSheet(css);
+    row.state->setToolTip(lag.status.state == ProjectionState::Failed ? lag.status.error : lag.status.notice);
+    row.retry->setVisible(lag.status.state == ProjectionState::Failed);
+    row.pause->setEnabled(m_inUse);
+    const QSignalBlocker blocker(row.pause);
+    row.pause->setChecked(lag.status.knobs.paused);
+    row.title->setToolTip(lag.status.state == ProjectionState::Failed ? lag.status.error : QString());
+}
+
+bool ProjectionPanel::pauseEnabled(const QString& projection) const
+{
+    for (const Row& row : m_rows) {
+        if (row.name == projection)
+            return row.pause->isEnabled();
+    }
+    return false;
 }
 
 QString ProjectionPanel::stateText(const QString& projection) const

@@ -56,6 +56,14 @@ void RecentOrdersModel::applyPage(const OrderPage& page)
     publish();
 }
 
+void RecentOrdersModel::clear()
+{
+    m_page.clear();
+    m_pending.clear();
+    m_pagePosition = 0;
+    setRows({});
+}
+
 void RecentOrdersModel::publish()
 {
     QSet<qint64> inView;

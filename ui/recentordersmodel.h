@@ -32,6 +32,8 @@ public:
     /// A fresh page from the query side.
     void applyPage(const OrderPage& page);
     int pendingCount() const { return int(m_pending.size()); }
+    /// A new store: no rows, nothing pending.
+    void clear();
 
 protected:
     QVariant rowData(const RecentOrderRow& row, int column, int role) const override;

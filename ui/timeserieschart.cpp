@@ -1,9 +1,13 @@
 #include "ui/timeserieschart.h"
 
 #include <QChart>
+#include <QFontMetrics>
+#include <QGraphicsSimpleTextItem>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPen>
+#include <QScatterSeries>
 #include <QValueAxis>
 
 #include <cmath>
@@ -11,17 +15,15 @@
 namespace cqrs::ui {
 
 namespace {
-// Round an axis maximum up to 1, 2 or 5 times a power of ten.
-double niceCeiling(double value)
+const QColor offScaleColour(0x7b, 0x24, 0x1c);
+
+double merged(double kept, double incoming)
 {
-    if (value <= 0)
-        return 1;
-    const double power = std::pow(10.0, std::floor(std::log10(value)));
-    for (double step : {1.0, 2.0, 5.0, 10.0}) {
-        if (value <= step * power)
-            return step * power;
-    }
-    return 10 * power;
+    if (std::isnan(kept))
+        return incoming;
+    if (std::isnan(incoming))
+        return kept;
+    return std::max(kept, incoming);
 }
 } // namespace
 
@@ -32,7 +34,8 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& unit, QLis
     , m_window(windowSeconds)
     , m_slotSeconds(windowSeconds / maxPoints)
 {
-    auto* chart = new QChart;
+    m_chart = new QChart;
+    QChart* chart = m_chart;
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignRight);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -40,31 +43,70 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& unit, QLis
     m_x = new QValueAxis(chart);
     m_x->setRange(-m_window, 0);
     m_x->setLabelFormat(QStringLiteral("%.0f s"));
-    m_x->setTickCount(7);
+    m_x->setTickInterval(m_window / 6);
+    m_x->setTickAnchor(0);
+    m_x->setTickType(QValueAxis::TicksDynamic);
     m_y = new QValueAxis(chart);
-    m_y->setRange(0, 10);
-    m_y->setLabelFormat(QStringLiteral("%g ") + unit);
+    m_y->setRange(0, m_scale.top);
+    m_y->setTickInterval(m_scale.tickInterval);
+    m_y->setTickAnchor(0);
+    m_y->setTickType(QValueAxis::TicksDynamic);
+    m_y->setLabelFormat(m_scale.labelFormat());
     chart->addAxis(m_x, Qt::AlignBottom);
     chart->addAxis(m_y, Qt::AlignLeft);
     for (const SeriesSpec& spec : series) {
-        auto* line = new QLineSeries(chart);
-        line->setName(spec.name);
-        QPen pen(spec.color);
-        pen.setWidthF(spec.width);
-        line->setPen(pen);
-        line->setUseOpenGL(false);
-        chart->addSeries(line);
-        line->attachAxis(m_x);
-        line->attachAxis(m_y);
-        m_series.append(line);
+        m_lines.append(Line{spec, true, {}});
+        piece(m_lines.last(), 0);
     }
+    // Values above the axis: a marker at the top where they happened.
+    m_offScale = new QScatterSeries(chart);
+    m_offScale->setName(tr("off scale"));
+    m_offScale->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
+    m_offScale->setMarkerSize(9);
+    m_offScale->setColor(offScaleColour);
+    m_offScale->setBorderColor(offScaleColour);
+    chart->addSeries(m_offScale);
+    m_offScale->attachAxis(m_x);
+    m_offScale->attachAxis(m_y);
+    for (QLegendMarker* marker : chart->legend()->markers(m_offScale))
+        marker->setVisible(false);
+    m_note = new QGraphicsSimpleTextItem(chart);
+    m_note->setBrush(offScaleColour);
+    m_note->setZValue(10);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(180);
+    setMinimumHeight(150);
     // Frames are paced here, not by the data rate.
     m_frame.setInterval(33);
     connect(&m_frame, &QTimer::timeout, this, &TimeSeriesChart::refresh);
+    connect(chart, &QChart::plotAreaChanged, this, [this] {
+        updateTicks();
+        placeNote();
+    });
     m_frame.start();
+}
+
+QLineSeries* TimeSeriesChart::piece(Line& line, size_t index)
+{
+    while (line.pieces.size() <= index) {
+        auto* series = new QLineSeries(m_chart);
+        QPen pen(line.spec.color);
+        pen.setWidthF(line.spec.width);
+        series->setPen(pen);
+        series->setColor(line.spec.color);
+        series->setName(line.spec.name);
+        series->setUseOpenGL(false);
+        series->setVisible(line.visible);
+        m_chart->addSeries(series);
+        series->attachAxis(m_x);
+        series->attachAxis(m_y);
+        if (!line.pieces.empty()) {
+            for (QLegendMarker* marker : m_chart->legend()->markers(series))
+                marker->setVisible(false);
+        }
+        line.pieces.push_back(series);
+    }
+    return line.pieces[index];
 }
 
 void TimeSeriesChart::addSample(double seconds, const QList<double>& values)
@@ -77,7 +119,7 @@ void TimeSeriesChart::addSample(double seconds, const QList<double>& values)
         last.t = seconds; // the line still ends at the newest sample
         for (qsizetype s = 0; s < values.size(); ++s) {
             if (s < last.values.size())
-                last.values[s] = std::max(last.values[s], values.at(s));
+                last.values[s] = merged(last.values[s], values.at(s));
             else
                 last.values.append(values.at(s));
         }
@@ -100,26 +142,100 @@ void TimeSeriesChart::setSamples(const QList<double>& times, const QList<QList<d
     m_dirty = true;
 }
 
+void TimeSeriesChart::clear()
+{
+    m_samples.clear();
+    m_fixedNow = false;
+    m_scale = ChartScale();
+    m_dirty = true;
+}
+
 void TimeSeriesChart::setSeriesVisible(int series, bool visible)
 {
-    if (series >= 0 && series < m_series.size())
-        m_series.at(series)->setVisible(visible);
+    if (series < 0 || series >= m_lines.size())
+        return;
+    m_lines[series].visible = visible;
+    for (QLineSeries* piece : m_lines[series].pieces)
+        piece->setVisible(visible);
+    m_dirty = true;
 }
 
 void TimeSeriesChart::setSeriesName(int series, const QString& name)
 {
-    if (series >= 0 && series < m_series.size())
-        m_series.at(series)->setName(name);
+    if (series < 0 || series >= m_lines.size())
+        return;
+    m_lines[series].spec.name = name;
+    for (QLineSeries* piece : m_lines[series].pieces)
+        piece->setName(name);
 }
 
-int TimeSeriesChart::pointCount(int series) const
+void TimeSeriesChart::setChartFont(const QFont& font)
 {
-    return series >= 0 && series < m_series.size() ? int(m_series.at(series)->count()) : 0;
+    QFont title = font;
+    title.setBold(true);
+    m_chart->setTitleFont(title);
+    m_chart->legend()->setFont(font);
+    for (QAbstractAxis* axis : m_chart->axes())
+        axis->setLabelsFont(font);
+    m_note->setFont(font);
+    updateTicks();
+    placeNote();
 }
+
+int TimeSeriesChart::pointCount(int series) const { return int(points(series).size()); }
 
 QList<QPointF> TimeSeriesChart::points(int series) const
 {
-    return series >= 0 && series < m_series.size() ? m_series.at(series)->points() : QList<QPointF>();
+    QList<QPointF> all;
+    if (series < 0 || series >= m_lines.size())
+        return all;
+    for (const QLineSeries* piece : m_lines.at(series).pieces)
+        all.append(piece->points());
+    return all;
+}
+
+int TimeSeriesChart::segmentCount(int series) const
+{
+    if (series < 0 || series >= m_lines.size())
+        return 0;
+    int count = 0;
+    for (const QLineSeries* piece : m_lines.at(series).pieces)
+        count += piece->count() > 0 ? 1 : 0;
+    return count;
+}
+
+QString TimeSeriesChart::offScaleNote() const { return m_note->isVisible() ? m_note->text() : QString(); }
+
+void TimeSeriesChart::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    updateTicks();
+}
+
+int TimeSeriesChart::valueTickBudget() const
+{
+    // A label every ~2.5 lines up the axis: more would be elided.
+    const QFontMetrics metrics(m_y->labelsFont());
+    return std::clamp(int(m_chart->plotArea().height() / (metrics.height() * 2.5)), 1, 6);
+}
+
+void TimeSeriesChart::updateTicks()
+{
+    // Along the time axis, a label every ~2 label widths.
+    const QFontMetrics metrics(m_x->labelsFont());
+    const int ticks = std::clamp(
+        int(m_chart->plotArea().width() / (metrics.horizontalAdvance(QStringLiteral("-60 s")) * 2)), 1, 6);
+    const double interval = niceCeiling(m_window / ticks);
+    if (m_x->tickInterval() != interval)
+        m_x->setTickInterval(interval);
+    m_dirty = true; // the value axis follows in the next frame
+}
+
+void TimeSeriesChart::placeNote()
+{
+    const QRectF plot = m_chart->plotArea();
+    const QRectF box = m_note->boundingRect();
+    m_note->setPos(plot.right() - box.width() - 4, plot.top() + 2);
 }
 
 void TimeSeriesChart::refresh()
@@ -128,24 +244,72 @@ void TimeSeriesChart::refresh()
         return;
     m_dirty = false;
     const double now = m_fixedNow ? m_now : (m_samples.empty() ? 0 : m_samples.back().t);
-    double top = 0;
-    for (qsizetype s = 0; s < m_series.size(); ++s) {
-        QList<QPointF> points;
-        points.reserve(qsizetype(m_samples.size()));
+
+    QList<double> onScreen;
+    for (qsizetype s = 0; s < m_lines.size(); ++s) {
+        if (!m_lines.at(s).visible)
+            continue;
         for (const Sample& sample : m_samples) {
-            if (s < sample.values.size()) {
-                const double value = sample.values.at(s);
-                points.append({sample.t - now, value});
-                if (m_series.at(s)->isVisible())
-                    top = std::max(top, value);
-            }
+            if (s < sample.values.size() && std::isfinite(sample.values.at(s)) && sample.t >= now - m_window)
+                onScreen.append(sample.values.at(s));
         }
-        m_series.at(s)->replace(points);
     }
-    const double wanted = niceCeiling(std::max(1.0, top * 1.1));
-    // Grow at once, shrink only when far too tall, so the axis does not flicker.
-    if (wanted > m_y->max() || wanted < m_y->max() / 4)
-        m_y->setRange(0, wanted);
+    m_scale = ChartScale::fit(onScreen, m_unit, valueTickBudget(), m_scale.top);
+    const double top = m_scale.top;
+    const double divisor = m_scale.divisor;
+
+    QList<QPointF> offScale;
+    for (Line& line : m_lines) {
+        const qsizetype s = &line - m_lines.data();
+        // Cut the series into pieces wherever it was not measured for long.
+        std::vector<QList<QPointF>> pieces(1);
+        double lastT = 0;
+        bool any = false;
+        for (const Sample& sample : m_samples) {
+            if (s >= sample.values.size() || !std::isfinite(sample.values.at(s)))
+                continue;
+            if (any && sample.t - lastT > maxJoinSeconds && !pieces.back().isEmpty())
+                pieces.emplace_back();
+            const double value = sample.values.at(s);
+            const double x = sample.t - now;
+            pieces.back().append({x, std::min(value, top) / divisor});
+            if (value > top && line.visible)
+                offScale.append({x, top / divisor});
+            lastT = sample.t;
+            any = true;
+        }
+        for (size_t p = 0; p < std::max(pieces.size(), line.pieces.size()); ++p) {
+            QLineSeries* series = p < pieces.size() || p == 0 ? piece(line, p) : line.pieces[p];
+            const QList<QPointF> points = p < pieces.size() ? pieces[p] : QList<QPointF>();
+            // A lone measurement has no line to draw: show it as a dot.
+            series->setPointsVisible(points.size() == 1);
+            series->replace(points);
+        }
+    }
+    // With dynamic ticks Qt lays out range / interval labels at every step:
+    // order the two changes so no step in between asks for millions.
+    const double shownTop = top / divisor;
+    if (m_scale.tickInterval >= m_y->tickInterval()) {
+        if (m_y->tickInterval() != m_scale.tickInterval)
+            m_y->setTickInterval(m_scale.tickInterval);
+        if (m_y->max() != shownTop || m_y->min() != 0)
+            m_y->setRange(0, shownTop);
+    } else {
+        if (m_y->max() != shownTop || m_y->min() != 0)
+            m_y->setRange(0, shownTop);
+        m_y->setTickInterval(m_scale.tickInterval);
+    }
+    if (m_y->labelFormat() != m_scale.labelFormat())
+        m_y->setLabelFormat(m_scale.labelFormat());
+    m_offScale->replace(offScale);
+    if (m_scale.offScale > 0) {
+        m_note->setText(tr("▲ %n value(s) off scale, up to %1", nullptr, m_scale.offScale)
+                            .arg(m_scale.format(m_scale.offScaleMax)));
+        m_note->setVisible(true);
+        placeNote();
+    } else {
+        m_note->setVisible(false);
+    }
     ++m_frames;
 }
 

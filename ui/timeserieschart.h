@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/chartscale.h"
+
 #include <QChartView>
 #include <QColor>
 #include <QList>
@@ -7,8 +9,12 @@
 #include <QTimer>
 
 #include <deque>
+#include <vector>
 
+class QChart;
+class QGraphicsSimpleTextItem;
 class QLineSeries;
+class QScatterSeries;
 class QValueAxis;
 
 namespace cqrs::ui {
@@ -18,10 +24,11 @@ namespace cqrs::ui {
 /// something changed), never cleared and re-appended point by point.
 ///
 /// A series holds at most `maxPoints` points per window: samples that fall
-/// into the same slot of window / maxPoints seconds (0.2 s for a minute) are
-/// merged, keeping each series' largest value, so a latency spike is never
-/// averaged away. Laying out and painting a line costs Qt Charts time in
-/// proportion to its points, and a slot is still about 3 px wide.
+/// into the same slot of window / maxPoints seconds are merged, keeping each
+/// series' largest value, so a spike is never averaged away. A NaN value
+/// means "not measured": where a series has no measurement for longer than
+/// `maxJoinSeconds`, its line breaks instead of pretending a value. The y
+/// axis follows ChartScale: outliers are clamped to the top and marked.
 class TimeSeriesChart final : public QChartView
 {
     Q_OBJECT
@@ -32,38 +39,66 @@ public:
         QString name;
         QColor color;
         /// Series are told apart by colour and width, never by a dash
-        /// pattern: an antialiased dashed line of 600 points costs Qt Charts
-        /// ~5× a solid one to lay out and paint (~20 ms more per frame for
-        /// the lag chart's five views, measured on the 2-core machine).
+        /// pattern, which Qt Charts lays out and paints several times slower.
         qreal width = 2.0;
     };
 
     static constexpr int maxPoints = 300;
+    static constexpr double maxJoinSeconds = 2.0;
 
     TimeSeriesChart(const QString& title, const QString& unit, QList<SeriesSpec> series,
                     double windowSeconds = 60.0, QWidget* parent = nullptr);
 
-    /// One sample per series at time `seconds` (any monotonic origin).
+    /// One sample per series at time `seconds` (any monotonic origin); NaN: not measured.
     void addSample(double seconds, const QList<double>& values);
     /// Replaces every sample; x is plotted relative to `now`.
     void setSamples(const QList<double>& times, const QList<QList<double>>& values, double now);
+    /// Forgets every sample (a new store, a reset).
+    void clear();
     void setSeriesVisible(int series, bool visible);
     void setSeriesName(int series, const QString& name);
-    /// Points currently plotted in `series` (for tests).
+    /// Title, legend and axis labels in `font` (zoom, presenter mode).
+    void setChartFont(const QFont& font);
+
+    /// For tests: points plotted in `series` over all its line pieces, as
+    /// drawn (off-scale values at the top), oldest first; and the pieces.
     int pointCount(int series) const;
     QList<QPointF> points(int series) const;
+    int segmentCount(int series) const;
+    const ChartScale& scale() const { return m_scale; }
+    /// The note shown while values are off scale (empty when none are).
+    QString offScaleNote() const;
+    QValueAxis* valueAxis() const { return m_y; }
+    QValueAxis* timeAxis() const { return m_x; }
     /// Frames drawn so far (for tests and the benchmark).
     qint64 framesDrawn() const { return m_frames; }
 
-private:
-    void refresh();
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
-    QList<QLineSeries*> m_series;
+private:
+    struct Line
+    {
+        SeriesSpec spec;
+        bool visible = true;
+        std::vector<QLineSeries*> pieces; // pieces[0] carries the legend entry
+    };
+    void refresh();
+    QLineSeries* piece(Line& line, size_t index);
+    int valueTickBudget() const;
+    void updateTicks();
+    void placeNote();
+
+    QChart* m_chart = nullptr;
+    QList<Line> m_lines;
+    QScatterSeries* m_offScale = nullptr;
+    QGraphicsSimpleTextItem* m_note = nullptr;
     QValueAxis* m_x = nullptr;
     QValueAxis* m_y = nullptr;
     QString m_unit;
     double m_window;
     double m_slotSeconds;
+    ChartScale m_scale;
     struct Sample
     {
         double t;

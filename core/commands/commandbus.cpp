@@ -1,4 +1,5 @@
 #include "commands/commandbus.h"
+#include "util/threadaudit.h"
 
 #include "util/monotonicclock.h"
 #include "write/demodata.h"
@@ -105,6 +106,7 @@ public:
 
     void stop()
     {
+        ThreadAudit::noteWait("CommandBus::close");
         {
             std::lock_guard lock(m_mutex);
             m_stopping = true;
@@ -474,12 +476,17 @@ void CommandBus::configureConnection(std::function<void(const QSqlDatabase& db)>
     m_worker->enqueue(std::move(job));
 }
 
-void CommandBus::setInlineHook(InlineHook hook, const QString& attachReadStore)
+void CommandBus::setInlineHook(InlineHook hook, const QString& attachReadStore,
+                               std::function<void(const QString& problem)> done)
 {
     Worker::Job job;
-    job.task = [hook = std::move(hook), attachReadStore](WriteModel* model) {
+    job.task = [hook = std::move(hook), attachReadStore, done = std::move(done)](WriteModel* model) {
+        const auto report = [&done](const QString& problem) {
+            if (done)
+                done(problem);
+        };
         if (!model)
-            return;
+            return report(QStringLiteral("The write store is not open."));
         // ATTACH/DETACH cannot run inside a transaction; tasks run between groups.
         QSqlQuery attached(model->db());
         bool isAttached = false;
@@ -489,19 +496,28 @@ void CommandBus::setInlineHook(InlineHook hook, const QString& attachReadStore)
         }
         attached.finish();
         model->setInlineHook({}); // drop the old hook's statements before detaching
+        QString problem;
         if (isAttached) {
             QSqlQuery detach(model->db());
-            detach.exec(QStringLiteral("DETACH DATABASE readstore"));
+            if (!detach.exec(QStringLiteral("DETACH DATABASE readstore")))
+                problem = QStringLiteral("The read store could not be detached from the write connection: %1.")
+                              .arg(detach.lastError().text());
         }
-        if (!attachReadStore.isEmpty()) {
+        if (!attachReadStore.isEmpty() && problem.isEmpty()) {
             QSqlQuery attach(model->db());
             attach.prepare(QStringLiteral("ATTACH DATABASE ? AS readstore"));
             attach.addBindValue(attachReadStore);
-            if (!attach.exec())
-                qWarning("Cannot attach the read store %s: %s", qUtf8Printable(attachReadStore),
-                         qUtf8Printable(attach.lastError().text()));
+            if (!attach.exec()) {
+                problem = QStringLiteral("%1 could not be attached to the write connection: %2. "
+                                         "Synchronous update is off; the projectors fold the views instead.")
+                              .arg(attachReadStore, attach.lastError().text());
+                return report(problem);
+            }
         }
+        if (!attachReadStore.isEmpty() && !problem.isEmpty())
+            return report(problem + QStringLiteral(" Synchronous update is off; the projectors fold the views instead."));
         model->setInlineHook(hook);
+        report(problem);
     };
     m_worker->enqueue(std::move(job));
 }

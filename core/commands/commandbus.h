@@ -5,6 +5,7 @@
 #include "events/event.h"
 #include "util/sqlconnection.h"
 #include "write/catalogsnapshot.h"
+#include "write/storeinfo.h"
 
 #include <QFuture>
 #include <QObject>
@@ -35,14 +36,6 @@ struct StoreConfig
     /// the batch on (the Lab queues it to the projectors, which then need
     /// not read those events back from the log).
     std::function<void(std::shared_ptr<const CommittedBatch> batch)> onCommitted;
-};
-
-struct StoreInfo
-{
-    bool ok = false;
-    QString error;
-    WriteCounters counters;
-    bool seeded = false;
 };
 
 /// The way commands reach the write side.
@@ -98,12 +91,15 @@ public:
     /// Test hook: the next `count` accepted commands fail just before their
     /// savepoint is released (after writing state and events).
     void injectFailuresBeforeCommit(int count);
-    /// Runs `hook` inside each accepted command's savepoint (synchronous
+    /// Runs `hook` inside each accepted command's transaction (synchronous
     /// read-model update). Pass an empty hook to switch it off. When the
     /// read tables live in another file, `attachReadStore` names it: the
     /// worker attaches it to the write connection (SQLite resolves the
     /// unqualified rv_* tables there) and detaches it when switched off.
-    void setInlineHook(InlineHook hook, const QString& attachReadStore = {});
+    /// If the file cannot be attached, no hook is installed. `done` runs on
+    /// the worker afterwards with what went wrong, or an empty text.
+    void setInlineHook(InlineHook hook, const QString& attachReadStore = {},
+                       std::function<void(const QString& problem)> done = {});
 
     /// Runs `change` on the worker thread between two groups, with the write
     /// connection (e.g. a PRAGMA). It is queued behind the commands already
@@ -120,5 +116,3 @@ private:
 };
 
 } // namespace cqrs
-
-Q_DECLARE_METATYPE(cqrs::StoreInfo)

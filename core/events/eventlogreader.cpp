@@ -1,4 +1,5 @@
 #include "events/eventlogreader.h"
+#include "util/threadaudit.h"
 
 #include "util/sqlconnection.h"
 
@@ -40,6 +41,7 @@ bool EventLogReader::ensureOpen(QString* error)
 
 EventList EventLogReader::readAfter(qint64 after, int maxCount, QString* error)
 {
+    ThreadAudit::noteSql("EventLogReader::readAfter");
     EventList events;
     if (!ensureOpen(error))
         return events;
@@ -108,8 +110,29 @@ qint64 EventLogReader::headPosition(QString* error)
     return query.value(0).toLongLong();
 }
 
+qint64 EventLogReader::countOfType(qint64 after, qint64 upTo, EventType type, QString* error)
+{
+    ThreadAudit::noteSql("EventLogReader::countOfType");
+    if (upTo <= after)
+        return 0;
+    if (!ensureOpen(error))
+        return -1;
+    QSqlQuery query(m_connection->db());
+    query.prepare(QStringLiteral("SELECT count(*) FROM events WHERE position > ? AND position <= ? AND type = ?"));
+    query.addBindValue(after);
+    query.addBindValue(upTo);
+    query.addBindValue(eventTypeName(type));
+    if (!query.exec() || !query.next()) {
+        if (error)
+            *error = QStringLiteral("Cannot read the event log: %1").arg(query.lastError().text());
+        return -1;
+    }
+    return query.value(0).toLongLong();
+}
+
 bool EventLogReader::commitTime(qint64 position, qint64* wallMs, qint64* monoNs, QString* error)
 {
+    ThreadAudit::noteSql("EventLogReader::commitTime");
     if (!ensureOpen(error))
         return false;
     QSqlQuery query(m_connection->db());

@@ -31,6 +31,8 @@ public:
     /// Commit time of the event at `position` (wall ms, monotonic ns);
     /// false when there is no such event.
     bool commitTime(qint64 position, qint64* wallMs, qint64* monoNs, QString* error = nullptr);
+    /// How many events of `type` have a position in (after, upTo]; -1 on failure.
+    qint64 countOfType(qint64 after, qint64 upTo, EventType type, QString* error = nullptr);
     /// Closes the connection (it reopens on the next use).
     void close();
 

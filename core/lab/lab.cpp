@@ -1,6 +1,7 @@
 #include "lab/lab.h"
 
 #include "util/sqlconnection.h"
+#include "util/threadaudit.h"
 #include "util/whenready.h"
 
 #include <QDir>
@@ -17,17 +18,28 @@ Lab::Lab(LabConfig config, QObject* parent)
                                                                            : ArchitectureMode::Physical)
     , m_journal(journalFor(m_config.architecture))
     , m_synchronous(m_config.synchronousUpdate)
-    , m_bus(std::make_unique<CommandBus>())
+    , m_bus(std::make_unique<CommandBus>(this))
 {
+    // Its QObjects are children too, so moveToThread() takes them along.
     m_engine = std::make_unique<ProjectionEngine>(writeDbPath(), projectionStorePath(m_architecture),
-                                                  m_config.projectorThreads);
+                                                  m_config.projectorThreads, this);
     m_queries = std::make_unique<QueryService>(&m_engine->board(), m_config.queryThreads);
     m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
-    m_checkpointer = std::make_unique<WalCheckpointer>(writeDbPath());
-    m_readCheckpointer = std::make_unique<WalCheckpointer>(readDbPath());
+    m_checkpointer = std::make_unique<WalCheckpointer>(writeDbPath(), 50, this);
+    m_readCheckpointer = std::make_unique<WalCheckpointer>(readDbPath(), 50, this);
     CommandBus* bus = m_bus.get();
     m_lag = std::make_unique<LagMonitor>(writeDbPath(), &m_engine->board(), &m_engine->recorder(),
-                                         [bus] { return bus->counters(); });
+                                         [bus] { return bus->counters(); }, this);
+    WalCheckpointer* checkpointers[] = {m_checkpointer.get(), m_readCheckpointer.get()};
+    m_lag->setStoreWarnings([checkpointers] {
+        QStringList warnings;
+        for (const WalCheckpointer* checkpointer : checkpointers) {
+            const QString starved = checkpointer->starvation();
+            if (!starved.isEmpty())
+                warnings.append(starved);
+        }
+        return warnings;
+    });
     // The projectors learn of commits from StoreConfig::onCommitted (see
     // open()): every commit that appends events hands them over, which sets
     // the head and wakes the projectors, from the command worker right after
@@ -48,6 +60,7 @@ QString Lab::projectionStorePath(ArchitectureMode mode) const
 
 QFuture<StoreInfo> Lab::open()
 {
+    ThreadAudit::checkOwner(this, "Lab::open");
     QDir().mkpath(m_config.dataDir);
     StoreConfig store;
     store.writeDbPath = writeDbPath();
@@ -107,6 +120,7 @@ void Lab::startReadSide(const StoreInfo& info, const std::shared_ptr<QPromise<St
 
 void Lab::close()
 {
+    ThreadAudit::checkOwner(this, "Lab::close");
     // Writers first, so nothing new arrives; then the read side.
     m_bus->close();
     m_checkpointer->stop();
@@ -125,6 +139,7 @@ JournalMode Lab::journalFor(ArchitectureMode mode)
 
 void Lab::setArchitecture(ArchitectureMode mode)
 {
+    ThreadAudit::checkOwner(this, "Lab::setArchitecture");
     if (mode == m_architecture)
         return;
     m_architecture = mode;
@@ -161,10 +176,12 @@ void Lab::applyRouting()
     m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
     applyInlineHook();
     applyCheckpointPolicy();
+    Q_EMIT routingChanged();
 }
 
 void Lab::setSynchronousUpdate(bool synchronous)
 {
+    ThreadAudit::checkOwner(this, "Lab::setSynchronousUpdate");
     if (synchronous == m_synchronous)
         return;
     m_synchronous = synchronous;
@@ -209,13 +226,27 @@ void Lab::applyInlineHook()
     // first; a crash before write.db's journal is deleted would leave the
     // views ahead of the log). A CRUD dashboard does not read the views, so
     // on the rollback journal the projectors fold them afterwards instead.
-    m_inlineActive = m_synchronous && !(attach && m_journal == JournalMode::Rollback);
-    if (m_inlineActive) {
+    const bool wanted = m_synchronous && !(attach && m_journal == JournalMode::Rollback);
+    const quint64 serial = ++m_inlineSerial;
+    // The bus says on its worker whether the read store could be attached;
+    // until then the hook counts as active, as the worker runs it next.
+    const auto done = [this, serial, wanted](const QString& problem) {
+        QMetaObject::invokeMethod(this, [this, serial, wanted, problem] {
+            if (serial != m_inlineSerial)
+                return; // a later call superseded this one
+            m_inlineActive = wanted && problem.isEmpty();
+            m_inlineProblem = problem;
+            Q_EMIT routingChanged();
+        }, Qt::QueuedConnection);
+    };
+    m_inlineActive = wanted;
+    m_inlineProblem.clear();
+    if (wanted) {
         const QString attached = attach ? readDbPath() : QString();
-        m_bus->setInlineHook(m_engine->inlineHook(attached), attached);
+        m_bus->setInlineHook(m_engine->inlineHook(attached), attached, done);
+    } else {
+        m_bus->setInlineHook({}, {}, done);
     }
-    else
-        m_bus->setInlineHook({}, {});
 }
 
 } // namespace cqrs

@@ -31,8 +31,9 @@ struct LabConfig
 /// The whole laboratory, wired: the command bus (write side), the projection
 /// engine (read side), the query service and the lag monitor. The desktop
 /// window, the headless run and the tests all build on it, so every client
-/// sees the same behaviour. Lives on the thread that creates it; its parts
-/// run on their own threads.
+/// sees the same behaviour. Its lifecycle (open, close, the switches) runs
+/// on the thread it lives on (moveToThread() takes its parts along); the
+/// parts run on their own threads.
 class Lab final : public QObject
 {
     Q_OBJECT
@@ -89,11 +90,16 @@ public:
     /// not on the rollback journal with the views in read.db, where SQLite
     /// could not commit both files atomically (the projectors fold instead).
     bool synchronousUpdateActive() const { return m_inlineActive; }
+    /// Why synchronous update is off although asked for (the read store
+    /// could not be attached to the write connection), else empty.
+    QString synchronousUpdateProblem() const { return m_inlineProblem; }
     void setSynchronousUpdate(bool synchronous);
 
 Q_SIGNALS:
     void architectureChanged(cqrs::ArchitectureMode mode);
     void synchronousUpdateChanged(bool synchronous);
+    /// Where queries go, the synchronous update or its problem changed.
+    void routingChanged();
 
 private:
     /// The store is open: prepares the read store on the pool, then starts
@@ -112,6 +118,8 @@ private:
     JournalMode m_journal;
     bool m_synchronous;
     bool m_inlineActive = false;
+    QString m_inlineProblem;
+    quint64 m_inlineSerial = 0; // setInlineHook() calls, to drop stale answers
     bool m_open = false;
     bool m_closed = false; // close() ran: a late open answer starts nothing
     bool m_switchPending = false;

@@ -18,8 +18,8 @@ class VisibilityRecorder;
 
 /// Publishes a LagSnapshot ten times a second (or at the set interval) from
 /// a thread of its own: head position, per projection checkpoint, events and
-/// time behind, state, and visibility latency percentiles. One monotonic
-/// clock for all latencies.
+/// time behind, state, visibility latency percentiles, the orders not
+/// visible yet and the stores' warnings. One monotonic clock for all latencies.
 class LagMonitor final : public QObject
 {
     Q_OBJECT
@@ -29,6 +29,8 @@ public:
                std::function<WriteCounters()> writeCounters, QObject* parent = nullptr);
     ~LagMonitor() override;
 
+    /// Sentences about the stores for every snapshot (set before start()).
+    void setStoreWarnings(std::function<QStringList()> warnings);
     void start(int intervalMs = 100);
     void stop();
     bool isRunning() const { return m_thread.isRunning(); }
@@ -44,6 +46,7 @@ private:
     const ProjectionBoard* m_board;
     VisibilityRecorder* m_recorder;
     std::function<WriteCounters()> m_writeCounters;
+    std::function<QStringList()> m_storeWarnings;
     WorkerThread<Worker> m_thread;
     mutable std::mutex m_mutex;
     LagSnapshot m_latest;

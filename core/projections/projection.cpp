@@ -1,4 +1,5 @@
 #include "projections/projection.h"
+#include "util/threadaudit.h"
 
 #include "projections/customerstatsprojection.h"
 #include "projections/ordersummaryprojection.h"
@@ -78,6 +79,7 @@ SqliteStatement& SqlContext::statement(const QString& sql)
 
 bool SqlContext::exec(QSqlQuery& query, QString* error)
 {
+    ThreadAudit::noteSql("SqlContext::exec");
     if (query.exec())
         return true;
     if (error)
@@ -87,6 +89,7 @@ bool SqlContext::exec(QSqlQuery& query, QString* error)
 
 bool SqlContext::exec(const QString& sql, QString* error)
 {
+    ThreadAudit::noteSql("SqlContext::exec");
     QSqlQuery query(m_db);
     if (query.exec(qualified(sql)))
         return true;

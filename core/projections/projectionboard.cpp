@@ -1,4 +1,5 @@
 #include "projections/projectionboard.h"
+#include "util/threadaudit.h"
 
 #include <chrono>
 
@@ -113,6 +114,7 @@ qint64 ProjectionBoard::checkpoint(const QString& name) const
 
 qint64 ProjectionBoard::waitForCheckpoint(const QString& name, qint64 position, int timeoutMs) const
 {
+    ThreadAudit::noteWait("ProjectionBoard::waitForCheckpoint");
     std::unique_lock lock(m_mutex);
     const auto reached = [&] { return m_status.value(name).checkpoint >= position; };
     m_advanced.wait_for(lock, std::chrono::milliseconds(timeoutMs), reached);

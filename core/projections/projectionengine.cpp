@@ -1,4 +1,5 @@
 #include "projections/projectionengine.h"
+#include "util/threadaudit.h"
 
 #include "events/eventfeed.h"
 #include "events/eventlogreader.h"
@@ -98,6 +99,7 @@ void ProjectionEngine::start() { start(prepareStore(readDbPath())); }
 
 void ProjectionEngine::start(const Checkpoints& prepared)
 {
+    ThreadAudit::checkOwner(this, "ProjectionEngine::start");
     if (m_started)
         return;
     m_started = true;
@@ -110,6 +112,8 @@ void ProjectionEngine::start(const Checkpoints& prepared)
 
 void ProjectionEngine::stop()
 {
+    ThreadAudit::checkOwner(this, "ProjectionEngine::stop");
+    ThreadAudit::noteWait("ProjectionEngine::stop");
     for (size_t t = 0; t < m_threads.size(); ++t) {
         if (!m_threads[t]->isRunning())
             continue;
@@ -223,6 +227,7 @@ void ProjectionEngine::rebuild(const QString& projection)
 
 void ProjectionEngine::switchReadStore(const QString& readDbPath, std::function<void()> switched)
 {
+    ThreadAudit::checkOwner(this, "ProjectionEngine::switchReadStore");
     const quint64 serial = ++m_switches;
     const auto complete = [this, serial, readDbPath, switched = std::move(switched)](const Checkpoints& prepared) {
         if (serial != m_switches)

@@ -28,6 +28,8 @@ struct ProjectionStatus
     qint64 checkpoint = 0;
     /// Why it stopped, and at which event (Failed only).
     QString error;
+    /// Something a person should know while it keeps going (a locked store).
+    QString notice;
     qint64 failedPosition = 0;
     ProjectorKnobs knobs;
     /// Rebuilding only: events replayed so far and the target position.
@@ -35,6 +37,10 @@ struct ProjectionStatus
     qint64 rebuildTarget = 0;
     /// Events folded in by this projector since the program started.
     qint64 eventsApplied = 0;
+    /// A rebuild or store switch replays the log up to this position, from
+    /// replayStartedNs (monotonic); 0 when none did.
+    qint64 replayUpTo = 0;
+    qint64 replayStartedNs = 0;
 };
 
 using ProjectionStatusList = QList<ProjectionStatus>;

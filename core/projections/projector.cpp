@@ -8,7 +8,12 @@
 #include "util/threadpolicy.h"
 
 
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
 #include <cmath>
+#include <utility>
 
 namespace cqrs {
 
@@ -79,6 +84,20 @@ bool Projector::attach()
     return true;
 }
 
+void Projector::noteStoreBusy(const QString& notice)
+{
+    m_board->changeStatus(m_name, [&notice](ProjectionStatus& s) {
+        if (s.notice != notice)
+            s.notice = notice;
+    });
+}
+
+void Projector::failStore(const QString& reason)
+{
+    if (!m_failed)
+        fail(0, reason);
+}
+
 void Projector::detach()
 {
     m_due.stop();
@@ -125,11 +144,16 @@ void Projector::rebuild()
     m_checkpoint = 0;
     m_fetchedUpTo = 0;
     const qint64 target = m_board->head();
-    m_board->changeStatus(m_name, [target](ProjectionStatus& s) {
+    // What the rebuild replays is history, not a visibility sample.
+    m_samplesAfter = target;
+    const qint64 now = monotonicNowNs();
+    m_board->changeStatus(m_name, [target, now](ProjectionStatus& s) {
         s.error.clear();
         s.failedPosition = 0;
         s.rebuildDone = 0;
         s.rebuildTarget = target;
+        s.replayUpTo = target;
+        s.replayStartedNs = now;
     });
     m_board->publishCheckpoint(m_name, 0, m_group->readDbPath());
     setState(ProjectionState::Rebuilding);
@@ -143,9 +167,16 @@ void Projector::storeSwitched()
     m_failed = false;
     if (!attach())
         return;
-    m_board->changeStatus(m_name, [](ProjectionStatus& s) {
+    // The other store may be far behind: catching it up replays history,
+    // which is no visibility sample of new commands.
+    const qint64 head = m_board->head();
+    const qint64 now = monotonicNowNs();
+    m_samplesAfter = std::max(m_samplesAfter, head);
+    m_board->changeStatus(m_name, [head, now](ProjectionStatus& s) {
         s.error.clear();
         s.failedPosition = 0;
+        s.replayUpTo = head;
+        s.replayStartedNs = now;
     });
     Q_EMIT advanced({m_name, m_checkpoint, {}, true});
 }
@@ -369,7 +400,8 @@ bool Projector::finishPlanned(qint64 committedNs, const QString& commitError)
             // Only events committed while we were running say something about
             // visibility; a backlog from before a restart would not.
             if (event.position > planned.base && event.position <= planned.newCheckpoint
-                && event.committedMonoNs >= m_startedNs && commitTimeIsComparable(event)) {
+                && event.position > m_samplesAfter && event.committedMonoNs >= m_startedNs
+                && commitTimeIsComparable(event)) {
                 // From the moment its transaction committed, when the command
                 // worker told us; else from the stamp in the log, which is
                 // earlier (taken when its command was handled).
@@ -562,12 +594,35 @@ bool ProjectorGroup::commit(const std::vector<Projector*>& planned, bool* again)
 {
     SqlContext& sql = *m_sql;
     QString error;
-    if (!sql.exec(sql.prepared(QStringLiteral("BEGIN IMMEDIATE")), &error)) {
-        // The store is busy beyond the busy timeout; try again shortly.
+    QSqlQuery& begin = sql.prepared(QStringLiteral("BEGIN IMMEDIATE"));
+    if (!sql.exec(begin, &error)) {
+        // SQLITE_BUSY / SQLITE_LOCKED: another connection held the write
+        // lock beyond the busy timeout; try again shortly, and say so.
+        const QString code = begin.lastError().nativeErrorCode();
+        if (code == QStringLiteral("5") || code == QStringLiteral("6")) {
+            for (Projector* projector : planned)
+                projector->finishPlanned(0, {});
+            m_storeBusy = true;
+            for (Projector* projector : m_projectors)
+                projector->noteStoreBusy(QStringLiteral("%1 is locked by another connection; retrying.")
+                                             .arg(QFileInfo(m_readDbPath).fileName()));
+            m_later.start(busyRetryMs);
+            return false;
+        }
+        // Anything else will not pass by waiting: every view of this store
+        // stops with the reason, and Retry opens the store anew.
+        const QString reason = QStringLiteral("%1 could not start a transaction: %2")
+                                   .arg(QFileInfo(m_readDbPath).absoluteFilePath(), error);
         for (Projector* projector : planned)
             projector->finishPlanned(0, {});
-        m_later.start(busyRetryMs);
+        closeStore();
+        for (Projector* projector : m_projectors)
+            projector->failStore(reason);
         return false;
+    }
+    if (std::exchange(m_storeBusy, false)) {
+        for (Projector* projector : m_projectors)
+            projector->noteStoreBusy({});
     }
     // Holding the write lock now: the checkpoints read here stay true until
     // COMMIT, so one SELECT serves every view of the transaction.

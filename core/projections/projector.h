@@ -78,6 +78,13 @@ public:
     /// view is intact and the next step tries again.
     void tidy(SqlContext& sql);
 
+    /// The group's store stayed locked by another connection (`notice`, a
+    /// sentence for people), or is free again (empty).
+    void noteStoreBusy(const QString& notice);
+    /// The group's store failed in a way waiting will not mend: stop with
+    /// `reason` until retry() (which opens the store again).
+    void failStore(const QString& reason);
+
     /// The group's store is open (again): create the tables when missing and
     /// adopt the stored checkpoint. Returns false (and fails) on an error.
     bool attach();
@@ -120,6 +127,7 @@ private:
     bool m_failed = false;
     bool m_rebuilding = false;
     qint64 m_startedNs = 0;
+    qint64 m_samplesAfter = 0; // replayed up to here: not visibility samples
     std::atomic<qint64> m_poison{0};
     bool m_tidyFailing = false; // said once until it works again
     QTimer m_due;
@@ -193,6 +201,7 @@ private:
     std::unique_ptr<SqlConnection> m_connection;
     std::unique_ptr<SqlContext> m_sql;
     bool m_stepQueued = false;
+    bool m_storeBusy = false; // the last BEGIN found the store locked
     qint64 m_offersAtPoll = 0;
     QTimer m_poll;
     QTimer m_later;

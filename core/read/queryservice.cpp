@@ -1,4 +1,5 @@
 #include "read/queryservice.h"
+#include "util/threadaudit.h"
 
 #include "projections/projectionboard.h"
 #include "read/searchquery.h"
@@ -148,6 +149,7 @@ public:
 
     void stop()
     {
+        ThreadAudit::noteWait("QueryService::stop");
         {
             std::lock_guard lock(mutex);
             stopping = true;

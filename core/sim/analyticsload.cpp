@@ -1,4 +1,5 @@
 #include "sim/analyticsload.h"
+#include "util/threadaudit.h"
 
 #include "util/monotonicclock.h"
 #include "util/sqlconnection.h"
@@ -58,6 +59,7 @@ QString reportSql(AnalyticsLoad::Report report, bool crud)
 
 AnalyticsLoad::Answer AnalyticsLoad::run(Report report, ArchitectureMode mode, const QSqlDatabase& db)
 {
+    ThreadAudit::noteSql("AnalyticsLoad::run");
     Answer answer;
     QSqlQuery query(db);
     query.setForwardOnly(true);

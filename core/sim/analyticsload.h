@@ -2,6 +2,7 @@
 
 #include "metrics/latencyhistogram.h"
 #include "read/queryresults.h"
+#include "sim/trafficstats.h"
 #include "util/workerthread.h"
 
 #include <QObject>
@@ -11,16 +12,6 @@
 
 class QSqlDatabase;
 namespace cqrs {
-
-struct AnalyticsStats
-{
-    double ratePerS = 0;
-    qint64 reportsRun = 0;
-    qint64 reportsFailed = 0;
-    QString lastError;
-    /// How long each report took.
-    LatencyHistogram duration;
-};
 
 /// A simulated analytics dashboard: M heavy reports per second (0-20), run
 /// by a client of its own (own thread, own connections). In CRUD mode each

@@ -1,5 +1,7 @@
 #include "sim/headlessrun.h"
 
+#include "lab/lab.h"
+
 #include "util/money.h"
 #include "util/monotonicclock.h"
 #include "util/whenready.h"

@@ -1,9 +1,11 @@
 #pragma once
 
-#include "lab/lab.h"
+#include "metrics/lagsnapshot.h"
 #include "metrics/latencyhistogram.h"
+#include "read/queryresults.h"
 #include "sim/analyticsload.h"
 #include "sim/ordermix.h"
+#include "write/storeinfo.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -16,6 +18,8 @@
 #include <optional>
 
 namespace cqrs {
+
+class Lab;
 
 struct HeadlessOptions
 {

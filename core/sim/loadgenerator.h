@@ -2,6 +2,7 @@
 
 #include "commands/commandbus.h"
 #include "metrics/latencyhistogram.h"
+#include "sim/trafficstats.h"
 #include "util/workerthread.h"
 
 #include <QObject>
@@ -10,18 +11,6 @@
 #include <mutex>
 
 namespace cqrs {
-
-/// What the simulated customers have done so far, and how long checkout took.
-struct TrafficStats
-{
-    double ratePerS = 0;
-    qint64 submitted = 0;
-    qint64 accepted = 0;
-    qint64 rejected = 0;
-    qint64 failed = 0;
-    /// Submit-to-answer latency of every simulated command.
-    LatencyHistogram checkout;
-};
 
 /// Simulated customers placing orders at N per second (0-10,000) with a
 /// realistic mix (see OrderMix), submitted through the same CommandBus as

@@ -1,4 +1,5 @@
 #include "util/sqlconnection.h"
+#include "util/threadaudit.h"
 
 #include <QAtomicInteger>
 #include <QFileInfo>
@@ -45,6 +46,7 @@ SqlConnection::~SqlConnection()
 
 bool SqlConnection::open(QString* error)
 {
+    ThreadAudit::noteSql("SqlConnection::open");
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
     if (!db.isValid()) {
         *error = QStringLiteral("Qt's SQLite driver (QSQLITE) is not available; install "
@@ -115,6 +117,7 @@ QSqlDatabase SqlConnection::db() const { return QSqlDatabase::database(m_name, f
 
 bool execSql(const QSqlDatabase& db, const QString& sql, QString* error)
 {
+    ThreadAudit::noteSql("execSql");
     QSqlQuery query(db);
     if (!query.exec(sql)) {
         if (error)

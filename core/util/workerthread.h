@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/threadaudit.h"
+
 #include <QMetaObject>
 #include <QString>
 #include <QThread>
@@ -29,6 +31,7 @@ public:
         if (m_thread)
             return;
         std::unique_ptr<W> worker = make();
+        m_owner = QThread::currentThread();
         m_thread = std::make_unique<QThread>();
         m_thread->setObjectName(name);
         m_worker = worker.release();
@@ -42,6 +45,9 @@ public:
     void stop() {
         if (!m_thread)
             return;
+        if (QThread::currentThread() != m_owner)
+            ThreadAudit::noteOffOwner("WorkerThread::stop");
+        ThreadAudit::noteWait("WorkerThread::stop");
         QMetaObject::invokeMethod(
             m_worker, [worker = m_worker] { worker->end(); }, Qt::QueuedConnection);
         m_thread->wait();
@@ -57,6 +63,7 @@ public:
 private:
     std::unique_ptr<QThread> m_thread;
     W* m_worker = nullptr;
+    QThread* m_owner = nullptr; // the thread that called start()
 };
 
 } // namespace cqrs

@@ -1,4 +1,5 @@
 #include "write/sqlitestatement.h"
+#include "util/threadaudit.h"
 
 #include <QSqlDatabase>
 #include <QSqlDriver>
@@ -118,6 +119,7 @@ SqliteStatement& SqliteStatement::bindNull(int index)
 
 SqliteStatement::Step SqliteStatement::step()
 {
+    ThreadAudit::noteSql("SqliteStatement::step");
     if (!m_stmt)
         return Step::Error;
     switch (sqlite3_step(m_stmt)) {
@@ -132,6 +134,7 @@ SqliteStatement::Step SqliteStatement::step()
 
 bool SqliteStatement::exec(QString* error)
 {
+    ThreadAudit::noteSql("SqliteStatement::exec");
     Step result = step();
     while (result == Step::Row)
         result = step();

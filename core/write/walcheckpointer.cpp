@@ -1,10 +1,12 @@
 #include "write/walcheckpointer.h"
 
+#include "util/monotonicclock.h"
 #include "util/sqlconnection.h"
 #include "util/threadpolicy.h"
 #include "write/sqlitestatement.h"
 
 #include <QFileInfo>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
@@ -26,20 +28,6 @@ public:
     void begin()
     {
         runAsBackgroundThread();
-        m_connection = std::make_unique<SqlConnection>(QStringLiteral("checkpointer"), m_owner->m_path,
-                                                       SqlConnection::Role::Reader);
-        QString error;
-        if (!m_connection->open(&error)) {
-            qWarning("WAL checkpointer: %s", qUtf8Printable(error));
-            m_connection.reset();
-            return;
-        }
-        // After a checkpoint that resets the log, truncate the file to this size.
-        execSql(m_connection->db(), QStringLiteral("PRAGMA journal_size_limit = 67108864"), nullptr);
-        // Wait for a lock at most restartWaitMs, in fine steps (see
-        // checkpoint()); this handler replaces the connection's busy_timeout.
-        if (sqlite3* handle = SqliteStatement::handleOf(m_connection->db()))
-            SqliteStatement::setFineBusyWait(handle, restartWaitMs);
         m_timer.start(m_owner->m_intervalMs);
     }
 
@@ -51,32 +39,45 @@ public:
     }
 
 private:
+    /// Opens the connection, at most once a second while that fails.
+    bool ensureOpen()
+    {
+        if (m_connection)
+            return true;
+        const qint64 now = monotonicNowNs();
+        if (m_lastOpenAttemptNs != 0 && now - m_lastOpenAttemptNs < openRetryNs)
+            return false;
+        m_lastOpenAttemptNs = now;
+        auto connection = std::make_unique<SqlConnection>(QStringLiteral("checkpointer"), m_owner->m_path,
+                                                          SqlConnection::Role::Reader);
+        QString error;
+        if (!connection->open(&error)) {
+            m_owner->setProblem(error);
+            return false;
+        }
+        // After a checkpoint that resets the log, truncate the file to this size.
+        execSql(connection->db(), QStringLiteral("PRAGMA journal_size_limit = 67108864"), nullptr);
+        // Wait for a lock at most restartWaitMs, in fine steps (see
+        // checkpoint()); this handler replaces the connection's busy_timeout.
+        if (sqlite3* handle = SqliteStatement::handleOf(connection->db()))
+            SqliteStatement::setFineBusyWait(handle, restartWaitMs);
+        m_connection = std::move(connection);
+        return true;
+    }
+
     void checkpoint()
     {
         if (!m_owner->m_active.load())
             return;
-        // PASSIVE copies what it can without blocking anyone. Under steady
-        // writes it never finds the log fully copied at the moment a writer
-        // starts, so the log would never wrap. Once the log passes the
-        // threshold, RESTART takes the writer lock between two commit groups,
-        // copies the short tail and lets the next transaction start the log
-        // from the top.
-        // - RESTART holds the writer lock while it copies what is not in the
-        //   database yet and syncs both files. Left to itself that was a
-        //   whole timer interval of frames (~300 at 1,000 orders/s): a 5-7 ms
-        //   stall of every command waiting to begin. A PASSIVE just before
-        //   copies and syncs nearly all of it without the lock, so RESTART
-        //   only has the last commit or two left.
-        // - It waits for the writer lock, and then for readers to leave the
-        //   log, at most restartWaitMs in 100 µs steps. SQLite's own busy
-        //   handler sleeps in coarse steps, which under a busy writer took
-        //   seconds while the log kept growing. Not waiting at all failed
-        //   most RESTARTs against a writer that commits back to back (its
-        //   retries hold a read lock for an instant): with the writer of
-        //   tst_walcheckpointer, 3 to 9 tries per RESTART and the log past
-        //   50 MiB in most runs; with the wait, every RESTART succeeded at
-        //   its first try (on an idle machine). A RESTART that still finds the
-        //   writer busy degrades to a PASSIVE and the next turn tries again.
+        if (!ensureOpen())
+            return;
+        // PASSIVE copies what it can without blocking anyone, but under
+        // steady writes the log would never wrap. Past restartFrames a
+        // PASSIVE (which copies and syncs nearly everything without the
+        // lock) is followed by a RESTART that waits at most restartWaitMs
+        // for the writer lock; one that still finds it busy degrades to a
+        // PASSIVE and the next turn tries again. docs/architecture.md,
+        // "Checkpoints of the write store", has the measurements behind it.
         QSqlQuery query(m_connection->db());
         // After a successful RESTART the log reports its old length until
         // the next commit wraps it: while it has not changed, do not block
@@ -84,21 +85,31 @@ private:
         const bool restart = m_logFrames >= restartFrames && m_logFrames != m_framesAtRestart;
         if (restart)
             run(query, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
-        m_logFrames = run(query, restart ? QStringLiteral("PRAGMA wal_checkpoint(RESTART)")
-                                         : QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        const qint64 frames = run(query, restart ? QStringLiteral("PRAGMA wal_checkpoint(RESTART)")
+                                                 : QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        if (frames < 0)
+            return;
+        m_logFrames = frames;
         if (restart && m_lastBusy == 0)
             m_framesAtRestart = m_logFrames;
     }
 
+    /// The WAL's length in frames, or -1 (and the problem recorded) on failure.
     qint64 run(QSqlQuery& query, const QString& pragma)
     {
-        if (!query.exec(pragma) || !query.next())
-            return 0;
+        if (!query.exec(pragma) || !query.next()) {
+            m_owner->setProblem(QStringLiteral("Checkpoint of %1 failed: %2")
+                                    .arg(QFileInfo(m_owner->m_path).fileName(), query.lastError().text()));
+            query.finish();
+            return -1;
+        }
         // busy, frames in the WAL, frames checkpointed
         m_lastBusy = query.value(0).toInt();
         const qint64 frames = query.value(1).toLongLong();
         m_owner->m_lastWalFrames.store(frames - query.value(2).toLongLong());
         m_owner->m_checkpoints.fetch_add(1);
+        m_owner->m_lastCheckpointNs.store(monotonicNowNs());
+        m_owner->setProblem({});
         if (m_lastBusy == 0 && pragma.contains(QStringLiteral("RESTART")))
             m_owner->m_restarts.fetch_add(1);
         query.finish();
@@ -107,6 +118,7 @@ private:
 
     static constexpr qint64 restartFrames = 4'000; // ~16 MiB of 4 KiB pages
     static constexpr int restartWaitMs = 2;
+    static constexpr qint64 openRetryNs = 1'000'000'000;
 
     WalCheckpointer* m_owner;
     QTimer m_timer;
@@ -114,6 +126,7 @@ private:
     qint64 m_logFrames = 0;
     qint64 m_framesAtRestart = -1;
     int m_lastBusy = 0;
+    qint64 m_lastOpenAttemptNs = 0;
 };
 
 WalCheckpointer::WalCheckpointer(QString dbPath, int intervalMs, QObject* parent)
@@ -131,11 +144,51 @@ void WalCheckpointer::start()
     m_thread.start(
         QStringLiteral("ckpt %1").arg(QFileInfo(m_path).fileName()), [this] { return std::make_unique<Worker>(this); },
         [](Worker* worker) { worker->begin(); });
+    m_running.store(true);
 }
 
 void WalCheckpointer::stop()
 {
+    m_running.store(false);
     m_thread.stop();
+}
+
+void WalCheckpointer::setProblem(const QString& problem)
+{
+    std::lock_guard lock(m_problemMutex);
+    if (problem == m_problem)
+        return;
+    m_problem = problem;
+    m_problemSinceNs = problem.isEmpty() ? 0 : monotonicNowNs();
+}
+
+QString WalCheckpointer::problem() const
+{
+    std::lock_guard lock(m_problemMutex);
+    return m_problem;
+}
+
+QString WalCheckpointer::starvation() const
+{
+    if (!m_running.load() || !isActive())
+        return {};
+    QString problem;
+    qint64 since = 0;
+    {
+        std::lock_guard lock(m_problemMutex);
+        problem = m_problem;
+        since = m_problemSinceNs;
+    }
+    if (problem.isEmpty())
+        return {};
+    const qint64 last = m_lastCheckpointNs.load();
+    const double seconds = (monotonicNowNs() - std::max(last, since)) / 1e9;
+    if (seconds < 1.0)
+        return {}; // one failed turn is not starvation yet
+    return QStringLiteral("No checkpoint of %1 for %2 s: its WAL keeps growing. %3")
+        .arg(QFileInfo(m_path).fileName())
+        .arg(seconds, 0, 'f', 0)
+        .arg(problem);
 }
 
 } // namespace cqrs

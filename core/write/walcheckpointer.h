@@ -5,20 +5,16 @@
 #include <QObject>
 
 #include <atomic>
+#include <mutex>
 
 namespace cqrs {
 
 /// Keeps a store's WAL file bounded without making commits pay for it: a
-/// thread of its own runs PASSIVE checkpoints every 50 ms (they never block
-/// the writer) and, past ~16 MiB of log, a PASSIVE and then a RESTART that
-/// waits at most 2 ms for a lock (see the .cpp), while the writers' connections have
-/// wal_autocheckpoint turned off. SQLite's default instead checkpoints
-/// inside whichever commit crosses 1,000 pages, and a reader that never
-/// pauses starves those checkpoints so the WAL grows without bound. The Lab
-/// runs one for the write store (the command worker's commits) and one for
-/// the read store (the projectors' commits: a checkpoint inside a
-/// projector's commit syncs both files, and every event of that batch became
-/// visible that much later).
+/// thread of its own runs PASSIVE checkpoints every interval (they never
+/// block the writer) and, past ~16 MiB of log, a RESTART that waits at most
+/// a few ms for the lock, while the writers run with wal_autocheckpoint off.
+/// A checkpointer that cannot open its file or checkpoint keeps trying, and
+/// says so (starvation()): nobody else copies that WAL back.
 class WalCheckpointer final : public QObject
 {
     Q_OBJECT
@@ -39,9 +35,16 @@ public:
     qint64 lastWalFrames() const { return m_lastWalFrames.load(); }
     /// Checkpoints that restarted the log (the next commit writes it from the top).
     qint64 restarts() const { return m_restarts.load(); }
+    /// Why the last turn failed (cannot open, checkpoint error), or empty.
+    QString problem() const;
+    /// A sentence for people when no checkpoint succeeded for over a
+    /// second while active, naming the file and the cause; else empty.
+    QString starvation() const;
 
 private:
     class Worker;
+    void setProblem(const QString& problem);
+
     QString m_path;
     int m_intervalMs;
     WorkerThread<Worker> m_thread;
@@ -49,6 +52,11 @@ private:
     std::atomic<qint64> m_checkpoints{0};
     std::atomic<qint64> m_lastWalFrames{0};
     std::atomic<qint64> m_restarts{0};
+    std::atomic<qint64> m_lastCheckpointNs{0};
+    std::atomic<bool> m_running{false}; // for starvation(), read on other threads
+    mutable std::mutex m_problemMutex;
+    QString m_problem;
+    qint64 m_problemSinceNs = 0;
     friend class Worker;
 };
 
