@@ -34,3 +34,7 @@ cqrs_add_test(tst_sqlcontext SOURCES tst_sqlcontext.cpp)
 cqrs_add_test(tst_projectiongolden SOURCES tst_projectiongolden.cpp testsupport.h)
 target_compile_definitions(tst_projectiongolden PRIVATE CQRS_TEST_DATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data")
 target_link_libraries(tst_projectiongolden PRIVATE Qt6::Sql)
+# Failures that used to pass in silence are states with their reason: a
+# failing projector store, a starved checkpointer, an unknown commit time,
+# a read store that cannot be attached for synchronous update.
+cqrs_add_test(tst_storeproblems SOURCES tst_storeproblems.cpp readsupport.h testsupport.h)

@@ -252,6 +252,12 @@ void ProjectionEngine::switchReadStore(const QString& readDbPath, std::function<
     whenReady(QtConcurrent::run([readDbPath] { return prepareStore(readDbPath); }), this, complete);
 }
 
+void ProjectionEngine::injectStoreFailure(const QString& error)
+{
+    for (ProjectorGroup* group : m_groups)
+        QMetaObject::invokeMethod(group, [group, error] { group->injectBeginFailure(error); }, Qt::QueuedConnection);
+}
+
 void ProjectionEngine::setPoisonPosition(const QString& projection, qint64 position)
 {
     forEach(projection, [position](Projector* projector) { projector->setPoisonPosition(position); });

@@ -120,6 +120,8 @@ public:
 
     /// Test hook: `projection` fails when it reaches `position` (0 = off).
     void setPoisonPosition(const QString& projection, qint64 position);
+    /// Test hook: each projector thread's next BEGIN fails with `error`.
+    void injectStoreFailure(const QString& error);
 
 Q_SIGNALS:
     void advanced(const cqrs::ProjectionAdvance& advance);

@@ -530,6 +530,8 @@ void ProjectorGroup::switchReadStore(const QString& readDbPath)
     scheduleStep();
 }
 
+void ProjectorGroup::injectBeginFailure(const QString& error) { m_injectedBeginFailure = error; }
+
 void ProjectorGroup::offer(const CommittedBatch& batch)
 {
     m_feed->offer(batch);
@@ -595,10 +597,13 @@ bool ProjectorGroup::commit(const std::vector<Projector*>& planned, bool* again)
     SqlContext& sql = *m_sql;
     QString error;
     QSqlQuery& begin = sql.prepared(QStringLiteral("BEGIN IMMEDIATE"));
-    if (!sql.exec(begin, &error)) {
+    const QString injected = std::exchange(m_injectedBeginFailure, {});
+    if (!injected.isEmpty() || !sql.exec(begin, &error)) {
         // SQLITE_BUSY / SQLITE_LOCKED: another connection held the write
         // lock beyond the busy timeout; try again shortly, and say so.
-        const QString code = begin.lastError().nativeErrorCode();
+        const QString code = injected.isEmpty() ? begin.lastError().nativeErrorCode() : QString();
+        if (!injected.isEmpty())
+            error = injected;
         if (code == QStringLiteral("5") || code == QStringLiteral("6")) {
             for (Projector* projector : planned)
                 projector->finishPlanned(0, {});

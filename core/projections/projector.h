@@ -183,6 +183,9 @@ public Q_SLOTS:
     void switchReadStore(const QString& readDbPath);
     /// Closes the read-store connection and the feed; on the group's thread.
     void shutdown();
+    /// Test hook: the next BEGIN fails with `error`, as SQLite would with
+    /// an error that waiting does not mend.
+    void injectBeginFailure(const QString& error);
 
 private:
     void step();
@@ -202,6 +205,7 @@ private:
     std::unique_ptr<SqlContext> m_sql;
     bool m_stepQueued = false;
     bool m_storeBusy = false; // the last BEGIN found the store locked
+    QString m_injectedBeginFailure;
     qint64 m_offersAtPoll = 0;
     QTimer m_poll;
     QTimer m_later;
