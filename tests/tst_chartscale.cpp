@@ -28,12 +28,28 @@ private Q_SLOTS:
 
     void aFewOutliersTooButNotARealClimb()
     {
-        QList<double> values(600, 2.0);
-        for (int i = 0; i < 5; ++i)
-            values[100 + i] = 900.0;
+        // Several series spiking at the same moment (a stall every view felt).
+        QList<ChartScale::Value> values;
+        for (int i = 0; i < 600; ++i)
+            values.append({i == 100 ? 900.0 : 2.0, i});
+        for (int series = 0; series < 4; ++series)
+            values.append({880.0, 100});
         ChartScale scale = ChartScale::fit(values, QStringLiteral("ms"), 5);
         QCOMPARE(scale.offScale, 5);
         QVERIFY(scale.top <= 5);
+
+        // A p99 held for the seconds of its sliding window is a plateau, not
+        // an outlier: it stays on scale next to a p50 far below it.
+        QList<ChartScale::Value> plateau;
+        for (int i = 0; i < 14; ++i)
+            plateau.append({8.9, i});
+        for (int i = 0; i < 14; ++i)
+            plateau.append({0.4, i});
+        for (int i = 0; i < 500; ++i)
+            plateau.append({0.0, i});
+        const ChartScale held = ChartScale::fit(plateau, QStringLiteral("ms"), 5);
+        QCOMPARE(held.offScale, 0);
+        QCOMPARE(held.top, 10.0);
 
         // A paused view: its lag climbs steadily. That is the signal, all of it on scale.
         QList<double> climbing;
@@ -69,7 +85,7 @@ private Q_SLOTS:
     void labelsAreNeverScientific()
     {
         QFETCH(double, largest);
-        const ChartScale scale = ChartScale::fit({largest * 0.5, largest}, QStringLiteral("ms"), 5);
+        const ChartScale scale = ChartScale::fit(QList<double>{largest * 0.5, largest}, QStringLiteral("ms"), 5);
         const QString format = scale.labelFormat();
         QVERIFY2(format.contains(QLatin1String("f")) && !format.contains(QLatin1String("g")) && !format.contains(QLatin1String("e")),
                  qPrintable(format));
@@ -82,19 +98,19 @@ private Q_SLOTS:
 
     void theAxisShrinksOnlyWhenFarTooTall()
     {
-        const ChartScale tall = ChartScale::fit({90.0}, QStringLiteral("ms"), 5);
+        const ChartScale tall = ChartScale::fit(QList<double>{90.0}, QStringLiteral("ms"), 5);
         QCOMPARE(tall.top, 100.0);
-        QCOMPARE(ChartScale::fit({40.0}, QStringLiteral("ms"), 5, tall.top).top, 100.0);
-        QCOMPARE(ChartScale::fit({10.0}, QStringLiteral("ms"), 5, tall.top).top, 20.0);
-        QCOMPARE(ChartScale::fit({300.0}, QStringLiteral("ms"), 5, tall.top).top, 500.0);
+        QCOMPARE(ChartScale::fit(QList<double>{40.0}, QStringLiteral("ms"), 5, tall.top).top, 100.0);
+        QCOMPARE(ChartScale::fit(QList<double>{10.0}, QStringLiteral("ms"), 5, tall.top).top, 20.0);
+        QCOMPARE(ChartScale::fit(QList<double>{300.0}, QStringLiteral("ms"), 5, tall.top).top, 500.0);
     }
 
     void gapsAndEmptyCharts()
     {
-        const ChartScale empty = ChartScale::fit({}, QStringLiteral("ms"), 5);
+        const ChartScale empty = ChartScale::fit(QList<double>{}, QStringLiteral("ms"), 5);
         QCOMPARE(empty.top, 1.0);
         QCOMPARE(empty.offScale, 0);
-        const ChartScale withGaps = ChartScale::fit({std::nan(""), 3.0, std::nan("")}, QStringLiteral("ms"), 5);
+        const ChartScale withGaps = ChartScale::fit(QList<double>{std::nan(""), 3.0, std::nan("")}, QStringLiteral("ms"), 5);
         QCOMPARE(withGaps.top, 5.0);
     }
 };

@@ -11,8 +11,9 @@ namespace {
 /// A jump this large between two neighbouring values (sorted) separates
 /// outliers from the rest.
 constexpr double outlierRatio = 4.0;
-/// At most this share of the points (and at least three) may go off scale.
-constexpr double offScaleShare = 0.02;
+/// Values of at most this many moments may go off scale: a spike, not a
+/// plateau (a p99 held for the seconds of its window) or a climb.
+constexpr int maxOutlierMoments = 2;
 constexpr double secondsFromMs = 10'000;
 } // namespace
 
@@ -28,37 +29,51 @@ double niceCeiling(double value)
     return 10 * power;
 }
 
-ChartScale ChartScale::fit(QList<double> values, const QString& unit, int maxTicks, double previousTop)
+ChartScale ChartScale::fit(const QList<double>& values, const QString& unit, int maxTicks, double previousTop)
+{
+    QList<Value> each;
+    each.reserve(values.size());
+    for (qsizetype i = 0; i < values.size(); ++i)
+        each.append({values.at(i), qint64(i)});
+    return fit(std::move(each), unit, maxTicks, previousTop);
+}
+
+ChartScale ChartScale::fit(QList<Value> values, const QString& unit, int maxTicks, double previousTop)
 {
     ChartScale scale;
-    values.removeIf([](double v) { return !std::isfinite(v) || v < 0; });
-    std::sort(values.begin(), values.end(), std::greater<double>());
+    values.removeIf([](const Value& v) { return !std::isfinite(v.value) || v.value < 0; });
+    std::sort(values.begin(), values.end(), [](const Value& a, const Value& b) { return a.value > b.value; });
 
-    // The biggest jump among the largest few values: what lies above it is
-    // off scale, if the jump is big enough to call them outliers.
-    const qsizetype allowed = std::max<qsizetype>(3, qsizetype(values.size() * offScaleShare));
+    // The biggest jump among the largest values that belong to at most
+    // maxOutlierMoments moments: what lies above it is off scale, if the
+    // jump is big enough to call them outliers.
     qsizetype cut = 0;
     double bestRatio = outlierRatio;
-    for (qsizetype i = 1; i <= allowed && i < values.size(); ++i) {
+    QList<qint64> moments;
+    for (qsizetype i = 1; i < values.size(); ++i) {
+        if (!moments.contains(values.at(i - 1).moment))
+            moments.append(values.at(i - 1).moment);
+        if (moments.size() > maxOutlierMoments)
+            break;
         // Nothing is an outlier against zeros: a lone measurement on an
         // idle chart is the signal.
-        if (values.at(i) <= 0)
+        if (values.at(i).value <= 0)
             break;
-        const double ratio = values.at(i - 1) / values.at(i);
+        const double ratio = values.at(i - 1).value / values.at(i).value;
         if (ratio > bestRatio) {
             bestRatio = ratio;
             cut = i;
         }
     }
-    const double robustMax = values.size() > cut ? values.at(cut) : 0;
+    const double robustMax = values.size() > cut ? values.at(cut).value : 0;
     double top = niceCeiling(std::max(1.0, robustMax * 1.1));
     if (previousTop > 0 && top <= previousTop && top >= previousTop / 4)
         top = previousTop; // shrink only when far too tall
     scale.top = top;
-    for (double v : std::as_const(values)) {
-        if (v > top * (1 + 1e-9)) {
+    for (const Value& v : std::as_const(values)) {
+        if (v.value > top * (1 + 1e-9)) {
             ++scale.offScale;
-            scale.offScaleMax = std::max(scale.offScaleMax, v);
+            scale.offScaleMax = std::max(scale.offScaleMax, v.value);
         }
     }
 

@@ -24,10 +24,21 @@ struct ChartScale
     int offScale = 0;
     double offScaleMax = 0;
 
-    /// `values`: every finite value on screen. `previousTop`: the top shown
-    /// now (0 for none); the axis grows at once but shrinks only when far
-    /// too tall, so it does not flicker.
-    static ChartScale fit(QList<double> values, const QString& unit, int maxTicks, double previousTop = 0);
+    /// A value on screen and the moment it belongs to (any id; values of
+    /// one moment share it).
+    struct Value
+    {
+        double value;
+        qint64 moment;
+    };
+
+    /// `values`: every value on screen. An outlier is a value far above the
+    /// rest at one or two moments only; a plateau or a climb is the signal
+    /// and stays on scale. `previousTop`: the top shown now (0 for none); the
+    /// axis grows at once but shrinks only when far too tall.
+    static ChartScale fit(QList<Value> values, const QString& unit, int maxTicks, double previousTop = 0);
+    /// The same for values that are each a moment of their own.
+    static ChartScale fit(const QList<double>& values, const QString& unit, int maxTicks, double previousTop = 0);
 
     /// printf-style label format for QValueAxis, e.g. "%.1f ms".
     QString labelFormat() const;

@@ -75,7 +75,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& unit, QLis
     m_note->setZValue(10);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(150);
+    setMinimumHeight(m_baseMinimumHeight);
     // Frames are paced here, not by the data rate.
     m_frame.setInterval(33);
     connect(&m_frame, &QTimer::timeout, this, &TimeSeriesChart::refresh);
@@ -178,8 +178,17 @@ void TimeSeriesChart::setChartFont(const QFont& font)
     for (QAbstractAxis* axis : m_chart->axes())
         axis->setLabelsFont(font);
     m_note->setFont(font);
+    // Tall enough for the legend's entries at this font, plus a plot.
+    const QFontMetrics metrics(font);
+    setMinimumHeight(std::max(m_baseMinimumHeight, int(m_lines.size() + 2) * metrics.lineSpacing() + 3 * metrics.height()));
     updateTicks();
     placeNote();
+}
+
+void TimeSeriesChart::setBaseMinimumHeight(int height)
+{
+    m_baseMinimumHeight = height;
+    setMinimumHeight(std::max(minimumHeight(), height));
 }
 
 int TimeSeriesChart::pointCount(int series) const { return int(points(series).size()); }
@@ -245,13 +254,13 @@ void TimeSeriesChart::refresh()
     m_dirty = false;
     const double now = m_fixedNow ? m_now : (m_samples.empty() ? 0 : m_samples.back().t);
 
-    QList<double> onScreen;
+    QList<ChartScale::Value> onScreen;
     for (qsizetype s = 0; s < m_lines.size(); ++s) {
         if (!m_lines.at(s).visible)
             continue;
         for (const Sample& sample : m_samples) {
             if (s < sample.values.size() && std::isfinite(sample.values.at(s)) && sample.t >= now - m_window)
-                onScreen.append(sample.values.at(s));
+                onScreen.append({sample.values.at(s), sample.slot});
         }
     }
     m_scale = ChartScale::fit(onScreen, m_unit, valueTickBudget(), m_scale.top);

@@ -57,8 +57,11 @@ public:
     void clear();
     void setSeriesVisible(int series, bool visible);
     void setSeriesName(int series, const QString& name);
-    /// Title, legend and axis labels in `font` (zoom, presenter mode).
+    /// Title, legend and axis labels in `font` (zoom, presenter mode); the
+    /// chart grows as tall as its legend then needs.
     void setChartFont(const QFont& font);
+    /// The least height at the normal font.
+    void setBaseMinimumHeight(int height);
 
     /// For tests: points plotted in `series` over all its line pieces, as
     /// drawn (off-scale values at the top), oldest first; and the pieces.
@@ -98,6 +101,7 @@ private:
     QString m_unit;
     double m_window;
     double m_slotSeconds;
+    int m_baseMinimumHeight = 150;
     ChartScale m_scale;
     struct Sample
     {
