@@ -91,8 +91,8 @@ Dashboard::Dashboard(QWidget* parent)
                                            {tr("max"), QColor(0x7f, 0x8c, 0x8d, 150), 1.0}},
                                           60.0, this);
     m_checkoutChart->setAccessibleName(tr("Checkout latency chart"));
-    m_lagChart->setMinimumHeight(200);
-    m_checkoutChart->setMinimumHeight(150);
+    m_lagChart->setBaseMinimumHeight(200);
+    m_checkoutChart->setBaseMinimumHeight(150);
 
     m_orders = new RecentOrdersModel(this);
     m_customers = new CustomerStatsModel(this);

@@ -426,10 +426,12 @@ void MainWindow::onSessionState(const SessionState& state)
     const bool crud = state.architecture == ArchitectureMode::Crud;
     m_dashboard->setViewsInUse(!crud);
     m_controls->setSynchronousProblem(state.synchronousProblem);
-    m_modeLabel->setText(tr("%1 · %2 · %3")
-                             .arg(architectureModeName(state.architecture).toUpper(),
-                                  state.journal == JournalMode::Rollback ? tr("rollback journal") : tr("WAL"),
-                                  state.synchronousUpdateActive ? tr("sync update") : tr("async update")));
+    const QString journal = state.journal == JournalMode::Rollback ? tr("rollback journal") : tr("WAL");
+    // CRUD has no read model to update: no update mode to name.
+    m_modeLabel->setText(crud ? tr("CRUD · %1").arg(journal)
+                              : tr("%1 · %2 · %3")
+                                    .arg(architectureModeName(state.architecture).toUpper(), journal,
+                                         state.synchronousUpdateActive ? tr("sync update") : tr("async update")));
 }
 
 void MainWindow::onSnapshot(const LagSnapshot& snapshot)

@@ -44,7 +44,7 @@ QVariant OrderLinesModel::data(const QModelIndex& index, int role) const
     case PriceColumn:
         return formatCents(line.unitPriceCents);
     case QuantityColumn:
-        return line.quantity;
+        return {}; // its editor, always open, shows it
     case LineTotalColumn:
         return formatCents(line.unitPriceCents * line.quantity);
     default:

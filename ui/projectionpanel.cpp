@@ -16,14 +16,11 @@ namespace cqrs::ui {
 
 namespace {
 /// A QProgressBar (value, format and accessibility as usual) that paints
-/// itself as three plain rectangles and its text. The style's bar is a
-/// gradient with antialiased rounded ends: enough spans per paint that Qt's
-/// raster engine hands each fill to its GUI thread pool and blocks the GUI
-/// thread until the pool is done. Five bars repainted ten times a second made
-/// two thirds of those waits at 5,000 orders/s (docs/benchmarks.md, target
-/// 6), and on a busy 2-core machine a pool thread can wait milliseconds for
-/// a CPU. Solid, unantialiased rectangles of this height never leave the GUI
-/// thread.
+/// itself as three plain rectangles and its text. The style's gradient bar
+/// with rounded ends is enough spans per paint that Qt's raster engine
+/// hands each fill to its thread pool and blocks the GUI thread until the
+/// pool is done (docs/benchmarks.md, target 6); plain rectangles of this
+/// height never leave the GUI thread.
 class CheckpointBar final : public QProgressBar
 {
 public:
@@ -115,6 +112,9 @@ void ProjectionPanel::sizeRow(Row& row)
     // From the font in use, so a zoom (or a zoom restored at start) keeps
     // every badge and figure whole.
     const QFontMetrics metrics = fontMetrics();
+    // The badge has a style sheet, which keeps the font it was polished
+    // with: hand it the panel's font explicitly.
+    row.state->setFont(font());
     row.progress->setMaximumHeight(metrics.height() + 6);
     row.progress->setMinimumWidth(metrics.horizontalAdvance(QStringLiteral("9,999,999")) + 24);
     row.behind->setMinimumWidth(metrics.horizontalAdvance(QStringLiteral("99,999 behind · 9.9 s")));
