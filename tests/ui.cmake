@@ -12,3 +12,6 @@ cqrs_add_test(tst_chartscale GUI SOURCES tst_chartscale.cpp)
 # The window in moments a real lab reaches only by luck of timing, with a
 # scripted session: a view emptied by a rebuild, a failing store, a stopped view.
 cqrs_add_test(tst_windowmoments GUI SOURCES tst_windowmoments.cpp fakelabsession.h typing.h)
+# A random person at the keyboard: 2,000 seeded clicks, keys, texts, drags
+# and mode switches with traffic on; no crash, consistent models, converged views.
+cqrs_add_test(tst_randomperson GUI SOURCES tst_randomperson.cpp readsupport.h testsupport.h windowsupport.h typing.h TIMEOUT 900)
