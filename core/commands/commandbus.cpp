@@ -21,9 +21,8 @@ namespace cqrs {
 
 namespace {
 /// Rejected answers kept so a retried command id gets the same rejection.
-/// Retries come within seconds; 1,000 is about a minute of the simulator's
-/// rule breakers at 1,000 orders/s. 10,000 took ~3 MB and ten minutes to
-/// fill, which the memory benchmark saw as growth.
+/// Retries come within seconds; a larger cache showed up as memory growth
+/// in the memory benchmark (docs/benchmarks.md).
 constexpr int rejectedCacheCapacity = 1'000;
 }
 

@@ -25,7 +25,7 @@ struct StoreConfig
     /// Load the demo catalog and customers when the store has no products.
     bool seedDemoData = true;
     /// Up to this many queued commands share one transaction (each still
-    /// atomic on its own, in a savepoint). 1 = one transaction per command.
+    /// atomic on its own). 1 = one transaction per command.
     int maxGroupSize = 64;
     /// The journal the write store runs on (see JournalMode). Leaving WAL
     /// needs every other connection to the file closed.
@@ -43,10 +43,12 @@ struct StoreConfig
 /// One dedicated worker thread opens and owns the write connection and runs
 /// the handlers one at a time. submit() may be called from any thread: it
 /// queues the command and returns at once with a future for the answer.
-/// Commands that are queued together are committed together (group commit);
-/// each one is isolated in its own savepoint, so a rejected command changes
-/// nothing and the others are unaffected. committed() is emitted, from the
-/// worker thread, after every commit that appended events.
+/// Commands that are queued together are committed together (group commit),
+/// each atomic on its own: a rejected command is turned down before it
+/// writes, and a command that fails after writing makes the worker run the
+/// group again with a savepoint per command, so only that one is undone
+/// (WriteModel::handleUnguarded()). committed() is emitted, from the worker
+/// thread, after every commit that appended events.
 class CommandBus final : public QObject
 {
     Q_OBJECT
@@ -88,8 +90,8 @@ public:
     /// The worker thread, for tests that check where handlers run.
     Qt::HANDLE workerThreadId() const;
 
-    /// Test hook: the next `count` accepted commands fail just before their
-    /// savepoint is released (after writing state and events).
+    /// Test hook: the next `count` accepted commands fail after writing their
+    /// state and events, before their command is confirmed.
     void injectFailuresBeforeCommit(int count);
     /// Runs `hook` inside each accepted command's transaction (synchronous
     /// read-model update). Pass an empty hook to switch it off. When the

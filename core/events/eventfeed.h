@@ -56,8 +56,8 @@ public:
 
     static constexpr int defaultCapacity = 20'000;
     static constexpr int minimumWindow = 1'024;
-    /// Commit times kept: a minute of commits at the simulator's 5 ms tick,
-    /// the longest injected delay (~400 KiB).
+    /// Commit times kept, enough for the longest injected delay at the
+    /// simulator's commit rate (docs/architecture.md, "Measuring lag").
     static constexpr size_t maxReceipts = 16'384;
 
 private:

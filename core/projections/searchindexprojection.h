@@ -16,15 +16,12 @@ public:
     bool apply(SqlContext& sql, const Event& event, ChangeSet& changes, QString* error) override;
     bool flush(SqlContext& sql, QString* error) override;
     void discard() override { m_pending.clear(); }
-    /// FTS5 writes a new index segment per transaction: at 5,000 orders/s
-    /// about 0.4-0.5 ms per batch of ~20 orders, two to three times the
-    /// other four views together. They commit first, and become visible
-    /// that much sooner.
+    /// FTS5 writes a new index segment per transaction, which costs several
+    /// times what the other views cost together: they commit first, and
+    /// become visible sooner (docs/architecture.md, "Read store").
     bool commitsAlone() const override { return true; }
-    /// FTS5's automatic merges (automerge, off in schema()) ran inside the
-    /// commit that happened to cross a threshold: every 1,024th commit took
-    /// 6-10 ms and a few took 20-50 ms, at 5,000 orders/s the worst part of
-    /// the visibility tail. tidy() does the same merging after each commit,
+    /// FTS5's own merging (automerge, off in schema()) ran inside whichever
+    /// commit crossed a threshold; tidy() merges after each commit instead,
     /// a budget proportional to what was written since the last call.
     bool tidy(SqlContext& sql, QString* error) override;
     QString canonicalQuery() const override;

@@ -12,11 +12,9 @@ namespace {
 QAtomicInteger<quint64> connectionCounter;
 
 /// SQLite's heap for the whole process (page caches, schemas, statements).
-/// Each of the dozen connections would otherwise grow its page cache to
-/// 2 MiB as the files grow (measured: +3 MiB a minute at 1,000 orders/s);
-/// past this soft limit SQLite recycles cache pages instead. The hot pages
-/// (the right edges of the log and the order tables, the small catalog and
-/// view tables) fit easily.
+/// Each of the dozen connections would otherwise grow its page cache with
+/// the files (docs/benchmarks.md, target 7); past this soft limit SQLite
+/// recycles cache pages instead. The hot pages fit easily.
 constexpr qint64 sqliteSoftHeapLimitBytes = 6 * 1024 * 1024;
 }
 

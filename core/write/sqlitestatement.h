@@ -34,12 +34,12 @@ public:
     /// The sqlite3 handle of an open QSQLITE connection, or nullptr.
     static sqlite3* handleOf(const QSqlDatabase& db);
 
-    /// Makes a connection that finds the database locked retry every 100 µs
-    /// for the first 2 ms, then every millisecond, for up to `timeoutMs` in
-    /// all. SQLite's own busy handler (what QSQLITE_BUSY_TIMEOUT installs)
-    /// sleeps 1, 2, 5, 10, ... ms: when the WAL checkpointer's RESTART held
-    /// the write lock for 3-4 ms, commits waited 8 ms or more for it. Here
-    /// only because this is the one class that talks to the C API.
+    /// Makes a connection that finds the database locked retry in fine
+    /// steps (100 µs, then 1 ms) for up to `timeoutMs` in all, instead of
+    /// SQLite's own busy handler, whose coarse sleeps made commits wait
+    /// several times as long as a short lock was held (docs/architecture.md,
+    /// "Group commit"). Here because this class is the one that talks to
+    /// the C API.
     static void setFineBusyWait(sqlite3* db, int timeoutMs);
 
     /// Prepares `sql`, which must outlive the statement (a literal); on
