@@ -136,7 +136,7 @@ private Q_SLOTS:
         fake()->sendAdvance(QStringLiteral("customer_stats"), 0, true);
         fake()->sendAdvance(QStringLiteral("product_sales"), 0, true);
         fake()->sendSnapshot(snapshotAt(80, 0));
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->customerStats()->rowCount(), 0, timeoutMs); // the dashboard shows the view as it is
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->dashboard()->customerStats()->rowCount(), 0, timeoutMs); // the dashboard shows the view as it is
         // The form still knows Bob and the tea: they did not stop existing.
         QCOMPARE(form->customerPicker()->count(), 3);
         QCOMPARE(form->customerPicker()->currentText(), QStringLiteral("Bob Brown"));
@@ -197,7 +197,7 @@ private Q_SLOTS:
         search.timeBehindMs = std::nan("");
         search.timeBehindProblem = QStringLiteral("The commit time of event 151 could not be read: disk I/O error");
         fake()->sendSnapshot(snapshot);
-        ProjectionPanel* panel = m_window->projectionPanel();
+        ProjectionPanel* panel = m_window->dashboard()->projectionPanel();
         QTRY_COMPARE_WITH_TIMEOUT(panel->stateText(QStringLiteral("search_index")), QStringLiteral("failed"), timeoutMs);
         QVERIFY2(panel->behindText(QStringLiteral("search_index")).contains(QStringLiteral("time unknown")),
                  qPrintable(panel->behindText(QStringLiteral("search_index"))));

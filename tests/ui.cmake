@@ -15,3 +15,9 @@ cqrs_add_test(tst_windowmoments GUI SOURCES tst_windowmoments.cpp fakelabsession
 # A random person at the keyboard: 2,000 seeded clicks, keys, texts, drags
 # and mode switches with traffic on; no crash, consistent models, converged views.
 cqrs_add_test(tst_randomperson GUI SOURCES tst_randomperson.cpp readsupport.h testsupport.h windowsupport.h typing.h TIMEOUT 900)
+# The layering check (ui/checklayering.cmake) passes on ui/ and refuses a
+# file that includes a Qt Sql header.
+add_test(NAME check_ui_layering COMMAND ${CMAKE_COMMAND} -DDIR=${PROJECT_SOURCE_DIR}/ui -P ${PROJECT_SOURCE_DIR}/ui/checklayering.cmake)
+add_test(NAME check_ui_layering_refuses_sql COMMAND ${CMAKE_COMMAND} -DDIR=${CMAKE_CURRENT_SOURCE_DIR}/data/layering
+         -P ${PROJECT_SOURCE_DIR}/ui/checklayering.cmake)
+set_tests_properties(check_ui_layering_refuses_sql PROPERTIES WILL_FAIL TRUE)

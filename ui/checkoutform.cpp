@@ -1,6 +1,7 @@
 #include "ui/checkoutform.h"
 
 #include "ui/orderlinesmodel.h"
+#include "ui/quantitydelegate.h"
 #include "util/money.h"
 
 #include <QComboBox>
@@ -15,7 +16,6 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QSpinBox>
-#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -23,42 +23,6 @@ namespace cqrs::ui {
 
 namespace {
 constexpr int answerLines = 3;
-
-/// The quantity cell: a spin box (kept open) that writes every change
-/// straight into the model, which holds the only copy of the line.
-class QuantityDelegate final : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&, const QModelIndex& index) const override
-    {
-        auto* spin = new QSpinBox(parent);
-        spin->setRange(1, Limits::maxQuantityPerLine);
-        spin->setFrame(false);
-        spin->setAccessibleName(tr("Quantity of %1")
-                                    .arg(index.siblingAtColumn(OrderLinesModel::ProductColumn).data().toString()));
-        connect(spin, &QSpinBox::valueChanged, this, [this, spin] {
-            Q_EMIT const_cast<QuantityDelegate*>(this)->commitData(spin);
-        });
-        return spin;
-    }
-
-    void setEditorData(QWidget* editor, const QModelIndex& index) const override
-    {
-        auto* spin = static_cast<QSpinBox*>(editor);
-        const int value = index.data(Qt::EditRole).toInt();
-        if (spin->value() != value) {
-            const QSignalBlocker blocker(spin);
-            spin->setValue(value);
-        }
-    }
-
-    void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override
-    {
-        model->setData(index, static_cast<QSpinBox*>(editor)->value(), Qt::EditRole);
-    }
-};
 
 QString simplifiedName(const QString& text) { return text.simplified(); }
 } // namespace

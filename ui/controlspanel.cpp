@@ -1,5 +1,7 @@
 #include "ui/controlspanel.h"
 
+#include "util/money.h"
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -239,6 +241,19 @@ QString ControlsPanel::consistencyNote() const
     return m_consistencyNote->isVisible() ? m_consistencyNote->text() : QString();
 }
 
+KnobSettings ControlsPanel::knobs() const
+{
+    return {architecture(), synchronous(), consistency(), delayMs(), jitterMs()};
+}
+
+void ControlsPanel::setKnobs(const KnobSettings& knobs)
+{
+    setArchitecture(knobs.architecture);
+    setSynchronous(knobs.synchronous);
+    setConsistency(knobs.consistency);
+    setDelay(knobs.delayMs, knobs.jitterMs);
+}
+
 void ControlsPanel::setArchitecture(ArchitectureMode mode)
 {
     m_architecture->setCurrentIndex(m_architecture->findData(int(mode)));
@@ -276,7 +291,26 @@ void ControlsPanel::setTrafficRate(int ordersPerSecond) { m_trafficSpin->setValu
 int ControlsPanel::trafficRate() const { return m_trafficSpin->value(); }
 void ControlsPanel::setAnalyticsRate(int reportsPerSecond) { m_analyticsSpin->setValue(reportsPerSecond); }
 int ControlsPanel::analyticsRate() const { return m_analyticsSpin->value(); }
-void ControlsPanel::setTrafficInfo(const QString& text) { m_trafficInfo->setText(text); }
+void ControlsPanel::showTraffic(const TrafficStats& traffic, const AnalyticsStats& analytics, bool running,
+                                const QString& lastRejection)
+{
+    if (!running) {
+        m_trafficInfo->setText(tr("Off. Slide to let simulated customers place orders, or an "
+                                  "analytics dashboard run reports."));
+        return;
+    }
+    QString text = tr("%1 accepted, %2 rejected (e.g. “%3”)")
+                       .arg(formatCount(traffic.accepted), formatCount(traffic.rejected),
+                            lastRejection.isEmpty() ? tr("none yet") : lastRejection.toHtmlEscaped());
+    if (traffic.failed > 0)
+        text += tr(", <b>%1 failed</b> (the store could not commit them)").arg(formatCount(traffic.failed));
+    if (analyticsRate() > 0)
+        text += tr("<br/>%1 reports run, median %2 ms").arg(formatCount(analytics.reportsRun))
+                    .arg(analytics.duration.quantileMs(0.5), 0, 'f', 1);
+    m_trafficInfo->setText(text);
+}
+
+QString ControlsPanel::trafficInfo() const { return m_trafficInfo->text(); }
 
 ArchitectureMode ControlsPanel::architecture() const
 {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "read/queryresults.h"
+#include "sim/trafficstats.h"
+#include "ui/labsettings.h"
 
 #include <QWidget>
 
@@ -24,6 +26,9 @@ class ControlsPanel final : public QWidget
 public:
     explicit ControlsPanel(QWidget* parent = nullptr);
 
+    /// The knobs a launch keeps, as set now; and all of them at once.
+    KnobSettings knobs() const;
+    void setKnobs(const KnobSettings& knobs);
     void setArchitecture(ArchitectureMode mode);
     void setSynchronous(bool synchronous);
     void setConsistency(ConsistencyMode mode);
@@ -34,8 +39,11 @@ public:
     void setAnalyticsRate(int reportsPerSecond);
     int analyticsRate() const;
     int trafficRate() const;
-    /// A line under the traffic knob: achieved rate, rejections.
-    void setTrafficInfo(const QString& text);
+    /// A line under the traffic knobs: what the simulators did (when
+    /// `running`), with a sample of the rejections.
+    void showTraffic(const TrafficStats& traffic, const AnalyticsStats& analytics, bool running,
+                     const QString& lastRejection);
+    QString trafficInfo() const;
     /// Why synchronous update is off although chosen (empty: it is on as chosen).
     void setSynchronousProblem(const QString& problem);
     /// Whether the controls can change anything now (not while the store opens).

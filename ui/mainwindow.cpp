@@ -6,7 +6,10 @@
 #include "ui/controlspanel.h"
 #include "ui/dashboard.h"
 #include "ui/lablifecycle.h"
+#include "ui/statusline.h"
+#include "ui/storedialogs.h"
 #include "ui/viewrefresher.h"
+#include "ui/windowmenus.h"
 #include "ui/windowzoom.h"
 #include "util/money.h"
 #include "util/threadaudit.h"
@@ -17,8 +20,6 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QGroupBox>
-#include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
 #include <QSplitter>
@@ -73,15 +74,16 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     m_zoom = new WindowZoom(this);
-    buildStatusBar();
-    buildMenus();
+    m_status = new StatusLine(statusBar());
+    addWindowMenus(this, {[this] { resetDemoData(); }, [this] { zoomIn(); }, [this] { zoomOut(); },
+                          [this] { resetZoom(); }, m_dataDirectory});
     resize(1560, 980);
 
     connectParts();
     connectKnobs();
     m_restoring = true;
     LabSettings::restoreWindow(this);
-    showKnobs(LabSettings::loadKnobs());
+    m_controls->setKnobs(LabSettings::loadKnobs());
     m_zoom->setFactor(LabSettings::loadZoom());
     m_restoring = false;
     onPhaseChanged();
@@ -108,64 +110,6 @@ QWidget* MainWindow::buildWriteSide()
     return left;
 }
 
-void MainWindow::buildStatusBar()
-{
-    m_modeLabel = new QLabel(this);
-    m_headLabel = new QLabel(this);
-    m_rateLabel = new QLabel(this);
-    m_warningLabel = new QLabel(this);
-    m_warningLabel->setStyleSheet(QStringLiteral("QLabel { color: #a93226; font-weight: bold; }"));
-    m_warningLabel->setAccessibleName(tr("Store warning"));
-    m_warningLabel->setVisible(false);
-    for (QLabel* label : {m_modeLabel, m_headLabel, m_rateLabel})
-        label->setContentsMargins(10, 0, 10, 0);
-    statusBar()->addWidget(m_warningLabel, 1);
-    statusBar()->addPermanentWidget(m_modeLabel);
-    statusBar()->addPermanentWidget(m_headLabel);
-    statusBar()->addPermanentWidget(m_rateLabel);
-}
-
-void MainWindow::buildMenus()
-{
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* reset = file->addAction(tr("&Reset demo data…"), this, &MainWindow::resetDemoData);
-    reset->setStatusTip(tr("Delete the stores and start again from the demo catalog, every knob at its default"));
-    file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    // The platform's zoom keys may repeat ours; a repeated key would be ambiguous.
-    const auto unique = [](QList<QKeySequence> keys) {
-        QList<QKeySequence> result;
-        for (const QKeySequence& key : keys) {
-            if (!key.isEmpty() && !result.contains(key))
-                result.append(key);
-        }
-        return result;
-    };
-    QAction* in = view->addAction(tr("Zoom &in"), this, &MainWindow::zoomIn);
-    in->setShortcuts(unique(QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)}
-                            + QKeySequence::keyBindings(QKeySequence::ZoomIn)));
-    QAction* out = view->addAction(tr("Zoom &out"), this, &MainWindow::zoomOut);
-    out->setShortcuts(unique(QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Minus)} + QKeySequence::keyBindings(QKeySequence::ZoomOut)));
-    QAction* normal = view->addAction(tr("&Actual size"), this, &MainWindow::resetZoom);
-    normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    view->addSeparator();
-    for (QDockWidget* dock : findChildren<QDockWidget*>())
-        view->addAction(dock->toggleViewAction());
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About CQRS Lab"), this, [this] {
-        QMessageBox::about(this, tr("About CQRS Lab"),
-                           tr("<h3>CQRS Lab %1</h3><p>Commands change a normalized write store and append "
-                              "events in the same transaction. Projectors fold the events into read views "
-                              "on their own threads; the dashboard reads only those views.</p><p>Turn the "
-                              "knobs to watch eventual consistency happen.</p><p>Data: %2</p>")
-                               .arg(QCoreApplication::applicationVersion(), m_dataDirectory.toHtmlEscaped()));
-    });
-}
-
 void MainWindow::connectParts()
 {
     connect(m_lifecycle, &LabLifecycle::sessionStarted, this, &MainWindow::onSessionStarted);
@@ -190,19 +134,14 @@ void MainWindow::connectParts()
     connect(m_refresher, &ViewRefresher::revenueArrived, m_dashboard, &Dashboard::applyRevenue);
     connect(m_refresher, &ViewRefresher::customersArrived, this, [this](const CustomerStatsResult& result) {
         m_dashboard->applyCustomers(result);
-        if (result.meta.position >= m_customersPosition) {
-            m_customersPosition = result.meta.position;
-            m_customerRows = result.rows;
-            updateCatalogForForm();
-        }
+        if (m_formCatalog.takeCustomers(result))
+            m_form->setCatalog(m_formCatalog.snapshot());
     });
     connect(m_refresher, &ViewRefresher::productsArrived, this, [this](const ProductSalesResult& result) {
         m_dashboard->applyProducts(result);
-        if (result.meta.position >= m_productsPosition) {
-            m_productsPosition = result.meta.position;
-            m_productRows = result.rows;
+        if (m_formCatalog.takeProducts(result)) {
             m_admin->setProducts(result.rows);
-            updateCatalogForForm();
+            m_form->setCatalog(m_formCatalog.snapshot());
         }
     });
     connect(m_refresher, &ViewRefresher::queryNoted, this, [this](const QueryMeta& meta) {
@@ -274,24 +213,10 @@ void MainWindow::connectKnobs()
 
 LabSession* MainWindow::session() const { return m_lifecycle->session(); }
 
-KnobSettings MainWindow::knobs() const
-{
-    return {m_controls->architecture(), m_controls->synchronous(), m_controls->consistency(), m_controls->delayMs(),
-            m_controls->jitterMs()};
-}
-
-void MainWindow::showKnobs(const KnobSettings& knobs)
-{
-    m_controls->setArchitecture(knobs.architecture);
-    m_controls->setSynchronous(knobs.synchronous);
-    m_controls->setConsistency(knobs.consistency);
-    m_controls->setDelay(knobs.delayMs, knobs.jitterMs);
-}
-
 void MainWindow::saveKnobs() const
 {
     if (!m_restoring)
-        LabSettings::saveKnobs(knobs());
+        LabSettings::saveKnobs(m_controls->knobs());
 }
 
 SessionConfig MainWindow::sessionConfig() const
@@ -341,9 +266,9 @@ void MainWindow::onSessionStarted(LabSession* session)
     connect(session, &LabSession::stateChanged, this, &MainWindow::onSessionState);
     m_sender->setSession(session);
     m_refresher->setSession(session);
-    m_customersPosition = m_productsPosition = -1;
+    m_formCatalog.clear();
     m_lastHead = -1;
-    m_rateWindowStartNs = 0;
+    m_status->restartRate();
     session->setTrafficRate(m_controls->trafficRate());
     session->setAnalyticsRate(m_controls->analyticsRate());
     onSessionState(session->state());
@@ -401,17 +326,7 @@ void MainWindow::onOpened(const StoreInfo& info)
 
 void MainWindow::showOpenFailure(const QString& error)
 {
-    // Window-modal, not a nested event loop: the window keeps drawing, and
-    // the box offers the two ways out.
-    auto* box = new QMessageBox(QMessageBox::Critical, tr("CQRS Lab"),
-                                tr("<p>The write store could not be opened.</p><p>%1</p>"
-                                   "<p>Fix the cause and choose <b>Retry</b>, or choose <b>File › Reset demo "
-                                   "data</b> to delete the store and start a fresh one.</p>")
-                                    .arg(error.toHtmlEscaped()),
-                                QMessageBox::Retry | QMessageBox::Close, this);
-    box->setObjectName(QStringLiteral("openFailure"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setDefaultButton(QMessageBox::Retry);
+    QMessageBox* box = openFailureBox(this, error);
     connect(box, &QMessageBox::buttonClicked, this, [this, box](QAbstractButton* button) {
         if (box->standardButton(button) == QMessageBox::Retry && m_lifecycle->phase() == LabLifecycle::Phase::Failed) {
             m_pendingStatus = tr("Opening %1 again…").arg(folderName(m_dataDirectory));
@@ -423,15 +338,9 @@ void MainWindow::showOpenFailure(const QString& error)
 
 void MainWindow::onSessionState(const SessionState& state)
 {
-    const bool crud = state.architecture == ArchitectureMode::Crud;
-    m_dashboard->setViewsInUse(!crud);
+    m_dashboard->setViewsInUse(state.architecture != ArchitectureMode::Crud);
     m_controls->setSynchronousProblem(state.synchronousProblem);
-    const QString journal = state.journal == JournalMode::Rollback ? tr("rollback journal") : tr("WAL");
-    // CRUD has no read model to update: no update mode to name.
-    m_modeLabel->setText(crud ? tr("CRUD · %1").arg(journal)
-                              : tr("%1 · %2 · %3")
-                                    .arg(architectureModeName(state.architecture).toUpper(), journal,
-                                         state.synchronousUpdateActive ? tr("sync update") : tr("async update")));
+    m_status->showState(state);
 }
 
 void MainWindow::onSnapshot(const LagSnapshot& snapshot)
@@ -456,60 +365,17 @@ void MainWindow::onSnapshot(const LagSnapshot& snapshot)
     m_lastHead = snapshot.head;
     m_refresher->snapshotArrived();
 
-    m_headLabel->setText(tr("head position %1").arg(formatCount(snapshot.head)));
-    m_warningLabel->setVisible(!snapshot.storeWarnings.isEmpty());
-    m_warningLabel->setText(snapshot.storeWarnings.value(0));
-    m_warningLabel->setToolTip(snapshot.storeWarnings.join(u'\n'));
-    updateRate(snapshot);
+    m_status->showSnapshot(snapshot);
     updateTrafficInfo();
-}
-
-void MainWindow::updateRate(const LagSnapshot& snapshot)
-{
-    const qint64 commands = snapshot.write.commandsAccepted + snapshot.write.commandsRejected;
-    if (m_rateWindowStartNs != 0 && snapshot.takenAtNs - m_rateWindowStartNs < 1'000'000'000)
-        return;
-    if (m_rateWindowStartNs != 0) {
-        const double seconds = (snapshot.takenAtNs - m_rateWindowStartNs) / 1e9;
-        m_rateLabel->setText(tr("%1 commands/s · %2 events/s")
-                                 .arg(qRound((commands - m_rateCommands) / seconds))
-                                 .arg(qRound((snapshot.head - m_rateEvents) / seconds)));
-    }
-    m_rateWindowStartNs = snapshot.takenAtNs;
-    m_rateCommands = commands;
-    m_rateEvents = snapshot.head;
-}
-
-void MainWindow::updateCatalogForForm()
-{
-    CatalogSnapshot catalog;
-    for (const CustomerStatsRow& c : std::as_const(m_customerRows))
-        catalog.customers.append({c.customerId, c.name, QString(), c.city});
-    for (const ProductSalesRow& p : std::as_const(m_productRows))
-        catalog.products.append({p.productId, p.sku, p.name, p.category, p.priceCents, int(p.stock), p.discontinued, 0});
-    m_form->setCatalog(catalog);
 }
 
 void MainWindow::updateTrafficInfo()
 {
     LabSession* current = session();
-    if (!current || (m_controls->trafficRate() <= 0 && m_controls->analyticsRate() <= 0)) {
-        m_controls->setTrafficInfo(tr("Off. Slide to let simulated customers place orders, or an "
-                                      "analytics dashboard run reports."));
-        return;
-    }
-    const TrafficStats stats = current->trafficStats();
-    QString text = tr("%1 accepted, %2 rejected (e.g. “%3”)")
-                       .arg(formatCount(stats.accepted), formatCount(stats.rejected),
-                            m_lastTrafficRejection.isEmpty() ? tr("none yet") : m_lastTrafficRejection.toHtmlEscaped());
-    if (stats.failed > 0)
-        text += tr(", <b>%1 failed</b> (the store could not commit them)").arg(formatCount(stats.failed));
-    if (m_controls->analyticsRate() > 0) {
-        const AnalyticsStats reports = current->analyticsStats();
-        text += tr("<br/>%1 reports run, median %2 ms").arg(formatCount(reports.reportsRun))
-                    .arg(reports.duration.quantileMs(0.5), 0, 'f', 1);
-    }
-    m_controls->setTrafficInfo(text);
+    const bool running = current && (m_controls->trafficRate() > 0 || m_controls->analyticsRate() > 0);
+    m_controls->showTraffic(running ? current->trafficStats() : TrafficStats{},
+                            running && m_controls->analyticsRate() > 0 ? current->analyticsStats() : AnalyticsStats{},
+                            running, m_lastTrafficRejection);
 }
 
 void MainWindow::zoomIn() { m_zoom->zoomIn(); }
@@ -527,20 +393,7 @@ void MainWindow::resetDemoData()
 {
     if (!canReset()) // not while the store is still opening
         return;
-    const QString folder = folderName(m_dataDirectory);
-    const QString question =
-        m_lifecycle->phase() == LabLifecycle::Phase::Failed
-            ? tr("The store in %1 could not be opened. Delete its files (write.db, read.db) and start again "
-                 "from the demo catalog?")
-                  .arg(folder)
-            : tr("Delete every order and event in %1 and start again from the demo catalog? Every knob goes back "
-                 "to its default and the simulated traffic stops.")
-                  .arg(folder);
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Reset demo data"), question,
-                                QMessageBox::Yes | QMessageBox::No, this);
-    box->setObjectName(QStringLiteral("resetQuestion"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setDefaultButton(QMessageBox::No);
+    QMessageBox* box = resetQuestionBox(this, m_dataDirectory, m_lifecycle->phase() == LabLifecycle::Phase::Failed);
     connect(box, &QMessageBox::accepted, this, &MainWindow::resetDemoDataNow);
     box->open();
 }
@@ -551,15 +404,14 @@ void MainWindow::resetDemoDataNow()
         return;
     // Everything a demo changed goes back to how a launch finds it.
     m_restoring = true;
-    showKnobs(KnobSettings{});
+    m_controls->setKnobs(KnobSettings{});
     m_controls->setTrafficRate(0);
     m_controls->setAnalyticsRate(0);
     m_restoring = false;
     saveKnobs();
     m_form->reset();
     m_dashboard->clear();
-    m_customerRows.clear();
-    m_productRows.clear();
+    m_formCatalog.clear();
     m_admin->setProducts({});
     m_lastTrafficRejection.clear();
     m_pendingStatus = tr("Resetting…");
@@ -582,16 +434,6 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_lifecycle->shutdown();
 }
 
-ProjectionPanel* MainWindow::projectionPanel() const { return m_dashboard->projectionPanel(); }
-TimeSeriesChart* MainWindow::lagChart() const { return m_dashboard->lagChart(); }
-TimeSeriesChart* MainWindow::checkoutChart() const { return m_dashboard->checkoutChart(); }
-RecentOrdersModel* MainWindow::recentOrders() const { return m_dashboard->recentOrders(); }
-CustomerStatsModel* MainWindow::customerStats() const { return m_dashboard->customerStats(); }
-ProductSalesModel* MainWindow::productSales() const { return m_dashboard->productSales(); }
-SearchResultsModel* MainWindow::searchResults() const { return m_dashboard->searchResults(); }
-EventStreamModel* MainWindow::eventStream() const { return m_dashboard->eventStream(); }
-QTabWidget* MainWindow::dashboardTabs() const { return m_dashboard->tabs(); }
-QLineEdit* MainWindow::searchBox() const { return m_dashboard->searchBox(); }
 bool MainWindow::isReady() const { return m_lifecycle->isReady(); }
 bool MainWindow::isShutDown() const { return m_lifecycle->phase() == LabLifecycle::Phase::ShutDown; }
 

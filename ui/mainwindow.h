@@ -1,14 +1,12 @@
 #pragma once
 
 #include "lab/labsession.h"
+#include "ui/formcatalog.h"
 #include "ui/labsettings.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
 
-class QLabel;
-class QLineEdit;
-class QTabWidget;
 
 namespace cqrs::ui {
 
@@ -16,15 +14,9 @@ class CatalogAdminPanel;
 class CheckoutForm;
 class CommandSender;
 class ControlsPanel;
-class CustomerStatsModel;
 class Dashboard;
-class EventStreamModel;
 class LabLifecycle;
-class ProductSalesModel;
-class ProjectionPanel;
-class RecentOrdersModel;
-class SearchResultsModel;
-class TimeSeriesChart;
+class StatusLine;
 class ViewRefresher;
 class WindowZoom;
 
@@ -49,16 +41,6 @@ public:
     CatalogAdminPanel* adminPanel() const { return m_admin; }
     ControlsPanel* controls() const { return m_controls; }
     Dashboard* dashboard() const { return m_dashboard; }
-    ProjectionPanel* projectionPanel() const;
-    TimeSeriesChart* lagChart() const;
-    TimeSeriesChart* checkoutChart() const;
-    RecentOrdersModel* recentOrders() const;
-    CustomerStatsModel* customerStats() const;
-    ProductSalesModel* productSales() const;
-    SearchResultsModel* searchResults() const;
-    EventStreamModel* eventStream() const;
-    QTabWidget* dashboardTabs() const;
-    QLineEdit* searchBox() const;
     double zoom() const;
     bool isReady() const;
     /// Every thread of every session is joined (after closing).
@@ -85,13 +67,9 @@ protected:
 
 private:
     QWidget* buildWriteSide();
-    void buildMenus();
-    void buildStatusBar();
     void connectParts();
     void connectKnobs();
     SessionConfig sessionConfig() const;
-    KnobSettings knobs() const;
-    void showKnobs(const KnobSettings& knobs);
     void saveKnobs() const;
     void onSessionStarted(LabSession* session);
     void onPhaseChanged();
@@ -100,9 +78,7 @@ private:
     void onSessionState(const SessionState& state);
     void onSnapshot(const LagSnapshot& snapshot);
     void onArchitectureKnob(ArchitectureMode mode);
-    void updateCatalogForForm();
     void updateTrafficInfo();
-    void updateRate(const LagSnapshot& snapshot);
     bool canReset() const;
 
     QString m_dataDirectory;
@@ -115,27 +91,15 @@ private:
     CatalogAdminPanel* m_admin = nullptr;
     ControlsPanel* m_controls = nullptr;
     Dashboard* m_dashboard = nullptr;
-    QLabel* m_modeLabel = nullptr;
-    QLabel* m_headLabel = nullptr;
-    QLabel* m_rateLabel = nullptr;
-    QLabel* m_warningLabel = nullptr;
+    StatusLine* m_status = nullptr;
 
     QString m_lastTrafficRejection;
     QString m_pendingStatus; ///< said while a restart runs
     bool m_restoring = false;
     bool m_closeRequested = false;
     qint64 m_lastHead = -1;
-    /// The form's catalog only moves forward: answers of a view that reflect
-    /// an earlier position than the last one taken (a rebuild replaying, a
-    /// store switch catching up) do not shrink it.
-    QList<CustomerStatsRow> m_customerRows;
-    QList<ProductSalesRow> m_productRows;
-    qint64 m_customersPosition = -1;
-    qint64 m_productsPosition = -1;
+    FormCatalog m_formCatalog;
     QElapsedTimer m_clock;
-    qint64 m_rateWindowStartNs = 0;
-    qint64 m_rateCommands = 0;
-    qint64 m_rateEvents = 0;
 };
 
 } // namespace cqrs::ui
