@@ -7,6 +7,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QLabel>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -188,6 +189,37 @@ private Q_SLOTS:
         QCOMPARE(placed.count(), 2);
         QCOMPARE(placed.at(1).at(0).value<PlaceOrder>().customerId, 1);
         QVERIFY(placed.at(1).at(1).toString().isEmpty());
+    }
+
+    void aLongNewNameNeverPushesTheButtonsAway()
+    {
+        addProduct(0, 1);
+        const int width = m_host->width();
+        chooseCustomer(QStringLiteral("Maximiliane Theodora Wilhelmina von und zu Hohenberg-Schwarzenfels"));
+        QApplication::processEvents();
+        QVERIFY(!m_form->hintText().isEmpty());
+        QCOMPARE(m_host->width(), width);
+        QVERIFY2(m_form->placeOrderButton()->geometry().right() <= m_form->width(),
+                 qPrintable(QString::number(m_form->placeOrderButton()->geometry().right())));
+        QVERIFY(m_form->addLineButton()->geometry().right() <= m_form->width());
+    }
+
+    void theOrderAnswerNamesANewCustomer()
+    {
+        chooseCustomer(QStringLiteral("Zoë Quinn"));
+        addProduct(0, 1);
+        QTest::mouseClick(m_form->placeOrderButton(), Qt::LeftButton);
+        m_form->showRegistration(accepted(51, 200), QStringLiteral("Zoë Quinn"));
+        QVERIFY(m_form->answerText().contains(QStringLiteral("sending the order")));
+        m_form->showResult(accepted(12, 201));
+        QVERIFY(m_form->answerText().contains(QStringLiteral("Order #12 accepted")));
+        QVERIFY2(m_form->answerText().contains(QStringLiteral("New customer #51")), qPrintable(m_form->answerText()));
+        // The next order, for someone known, says nothing of it.
+        chooseCustomer(QStringLiteral("Alice Andersen"));
+        addProduct(0, 1);
+        QTest::mouseClick(m_form->placeOrderButton(), Qt::LeftButton);
+        m_form->showResult(accepted(13, 202));
+        QVERIFY(!m_form->answerText().contains(QStringLiteral("New customer")));
     }
 
     void aTooLongNameIsRefusedBeforeSending()

@@ -21,3 +21,5 @@ add_test(NAME check_ui_layering COMMAND ${CMAKE_COMMAND} -DDIR=${PROJECT_SOURCE_
 add_test(NAME check_ui_layering_refuses_sql COMMAND ${CMAKE_COMMAND} -DDIR=${CMAKE_CURRENT_SOURCE_DIR}/data/layering
          -P ${PROJECT_SOURCE_DIR}/ui/checklayering.cmake)
 set_tests_properties(check_ui_layering_refuses_sql PROPERTIES WILL_FAIL TRUE)
+# The knobs alone: what does not apply says why; the traffic slider suits low rates.
+cqrs_add_test(tst_controlspanel GUI SOURCES tst_controlspanel.cpp)

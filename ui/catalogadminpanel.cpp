@@ -24,7 +24,8 @@ CatalogAdminPanel::CatalogAdminPanel(QWidget* parent)
     m_price->setDecimals(2);
     m_price->setAccessibleName(tr("New price"));
     m_reason = new QLineEdit(this);
-    m_reason->setPlaceholderText(tr("Reason, e.g. supplier price rise"));
+    m_reason->setPlaceholderText(tr("Reason (required)"));
+    m_reason->setToolTip(tr("Why the price changes, e.g. “supplier price rise”: the event records the reason."));
     m_reason->setAccessibleName(tr("Reason for the price change"));
     m_reason->setMaxLength(Limits::maxReasonLength);
     m_changePrice = new QPushButton(tr("Change price"), this);
@@ -32,6 +33,7 @@ CatalogAdminPanel::CatalogAdminPanel(QWidget* parent)
     m_restockQuantity = new QSpinBox(this);
     m_restockQuantity->setRange(1, Limits::maxRestockQuantity);
     m_restockQuantity->setValue(50);
+    m_restockQuantity->setPrefix(QStringLiteral("+"));
     m_restockQuantity->setAccessibleName(tr("Units to restock"));
     m_restock = new QPushButton(tr("Restock"), this);
     m_restock->setAccessibleName(tr("Restock"));
@@ -70,10 +72,10 @@ CatalogAdminPanel::CatalogAdminPanel(QWidget* parent)
         l->setBuddy(buddy);
         return l;
     };
-    form->addRow(label(tr("Pro&duct:"), m_product), m_product);
+    form->addRow(label(tr("Produc&t:"), m_product), m_product);
     form->addRow(label(tr("New pr&ice:"), m_price), priceRow);
-    form->addRow(label(tr("&Stock:"), m_restockQuantity), stockRow);
-    form->addRow(label(tr("&Order:"), m_order), orderRow);
+    form->addRow(label(tr("Restoc&k by:"), m_restockQuantity), stockRow);
+    form->addRow(label(tr("Ord&er:"), m_order), orderRow);
     form->addRow(m_answer);
 
     connect(m_product, &QComboBox::currentIndexChanged, this, [this] {
@@ -139,28 +141,64 @@ void CatalogAdminPanel::setProducts(const QList<ProductSalesRow>& products)
                     m_price->setValue(p.priceCents / 100.0);
             }
         }
+        showProductTexts();
         return;
     }
     const QSignalBlocker blocker(m_product);
     m_product->clear();
     for (const ProductSalesRow& p : products)
-        m_product->addItem(p.discontinued ? tr("%1 (discontinued)").arg(p.name) : p.name, p.productId);
+        m_product->addItem(QString(), p.productId);
     const int index = m_product->findData(current);
     m_product->setCurrentIndex(index >= 0 ? index : 0);
     for (const ProductSalesRow& p : products) {
         if (p.productId == currentProduct())
             m_price->setValue(p.priceCents / 100.0);
     }
+    showProductTexts();
     updateButtons();
+}
+
+void CatalogAdminPanel::showProductTexts()
+{
+    // The entries say what the product is now: stock, or that it is discontinued.
+    for (int i = 0; i < m_product->count(); ++i) {
+        for (const ProductSalesRow& p : std::as_const(m_products)) {
+            if (p.productId != m_product->itemData(i).toLongLong())
+                continue;
+            const QString text = p.discontinued ? tr("%1 (discontinued)").arg(p.name)
+                                                : tr("%1 (%2 in stock)").arg(p.name, formatCount(p.stock));
+            if (m_product->itemText(i) != text)
+                m_product->setItemText(i, text);
+        }
+    }
+}
+
+void CatalogAdminPanel::reset()
+{
+    setProducts({});
+    m_reason->clear();
+    m_answer->clear();
+    m_answer->setToolTip(QString());
 }
 
 void CatalogAdminPanel::updateButtons()
 {
     const bool haveProduct = m_product->currentIndex() >= 0;
-    m_changePrice->setEnabled(haveProduct && !m_reason->text().trimmed().isEmpty());
-    m_changePrice->setToolTip(m_reason->text().trimmed().isEmpty() ? tr("Give a reason first.") : QString());
-    m_restock->setEnabled(haveProduct);
-    m_discontinue->setEnabled(haveProduct);
+    bool discontinued = false;
+    for (const ProductSalesRow& p : std::as_const(m_products)) {
+        if (p.productId == currentProduct())
+            discontinued = p.discontinued;
+    }
+    const bool open = haveProduct && !discontinued;
+    m_changePrice->setEnabled(open && !m_reason->text().trimmed().isEmpty());
+    m_changePrice->setToolTip(discontinued ? tr("The product is discontinued.")
+                              : m_reason->text().trimmed().isEmpty() ? tr("Give a reason first: the event records it.")
+                                                                    : QString());
+    m_restock->setEnabled(open);
+    m_restock->setToolTip(discontinued ? tr("The product is discontinued.") : QString());
+    m_discontinue->setEnabled(open);
+    m_discontinue->setToolTip(discontinued ? tr("Already discontinued.")
+                                           : tr("Stop selling it: the form no longer offers it."));
 }
 
 void CatalogAdminPanel::showResult(const QString& what, const CommandResult& result)

@@ -26,6 +26,8 @@ public:
     explicit CatalogAdminPanel(QWidget* parent = nullptr);
 
     void setProducts(const QList<ProductSalesRow>& products);
+    /// A new store: no products, no answer.
+    void reset();
     void showResult(const QString& what, const CommandResult& result);
 
 Q_SIGNALS:
@@ -39,6 +41,7 @@ private:
     /// Room for a two-line answer, always: the form above never moves.
     void keepAnswerHeight();
     void updateButtons();
+    void showProductTexts();
 
     QComboBox* m_product = nullptr;
     QDoubleSpinBox* m_price = nullptr;

@@ -19,6 +19,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace cqrs::ui {
 
 namespace {
@@ -42,14 +44,19 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     m_customer->lineEdit()->setMaxLength(Limits::maxNameLength * 2);
     m_hint = new QLabel(this);
     m_hint->setAccessibleName(tr("About the customer"));
-    m_hint->setWordWrap(false);
+    // Wraps within its own two lines: a long name never widens the form.
+    m_hint->setWordWrap(true);
+    m_hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
 
     m_product = new QComboBox(this);
     m_product->setAccessibleName(tr("Product"));
+    // As wide as the form gives it, not as its longest entry.
+    m_product->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_product->setMinimumContentsLength(16);
     m_quantity = new QSpinBox(this);
     m_quantity->setRange(1, Limits::maxQuantityPerLine);
     m_quantity->setAccessibleName(tr("Quantity"));
-    m_addLine = new QPushButton(tr("&Add line"), this);
+    m_addLine = new QPushButton(tr("A&dd line"), this);
     m_addLine->setAccessibleName(tr("Add order line"));
 
     auto* productRow = new QHBoxLayout;
@@ -67,7 +74,7 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     m_lines->setSelectionMode(QAbstractItemView::SingleSelection);
     m_lines->setEditTriggers(QAbstractItemView::NoEditTriggers); // the quantity editor stays open
     m_lines->setAccessibleName(tr("Order lines"));
-    m_removeLine = new QPushButton(tr("&Remove line"), this);
+    m_removeLine = new QPushButton(tr("Re&move line"), this);
     m_removeLine->setAccessibleName(tr("Remove the selected order line"));
 
     m_total = new QLabel(this);
@@ -240,6 +247,8 @@ void CheckoutForm::updateState()
         m_hint->setText(tr("<span style='color:#c0392b'>A name has at most %1 characters.</span>").arg(Limits::maxNameLength));
     else if (!newName.isEmpty())
         m_hint->setText(tr("New customer: placing the order registers “%1” first.").arg(newName.toHtmlEscaped()));
+    else if (!known && !m_model->isEmpty())
+        m_hint->setText(tr("Choose a customer, or type a new name, to place the order."));
     else
         m_hint->setText(QString());
 
@@ -307,6 +316,7 @@ void CheckoutForm::keepAnswerHeight()
 {
     const QMargins margins = m_answer->contentsMargins();
     m_answer->setFixedHeight(answerLines * m_answer->fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 2);
+    m_hint->setFixedHeight(2 * m_hint->fontMetrics().lineSpacing() + 2);
 }
 
 void CheckoutForm::changeEvent(QEvent* event)
@@ -323,11 +333,11 @@ void CheckoutForm::showRegistration(const CommandResult& result, const QString& 
 {
     if (result.accepted()) {
         // The order follows at once; the pickers learn the name from the read side.
-        setAnswer(tr("<span style='color:#1e7e34'>✔ Customer #%1 “%2” registered</span> — event position %3. "
-                     "Sending the order…")
-                      .arg(result.entityId)
-                      .arg(name.toHtmlEscaped())
-                      .arg(result.lastPosition));
+        m_registered = tr("New customer #%1 “%2” registered at event %3; ")
+                           .arg(result.entityId)
+                           .arg(name.toHtmlEscaped())
+                           .arg(result.lastPosition);
+        setAnswer(m_registered + tr("sending the order…"));
         return;
     }
     m_waiting = false;
@@ -345,10 +355,12 @@ void CheckoutForm::showRegistration(const CommandResult& result, const QString& 
 void CheckoutForm::showResult(const CommandResult& result)
 {
     m_waiting = false;
+    const QString registered = std::exchange(m_registered, {});
     if (result.accepted()) {
         setAnswer(tr("<span style='color:#1e7e34'>✔ Order #%1 accepted</span> — event position %2.")
                       .arg(result.entityId)
-                      .arg(result.lastPosition));
+                      .arg(result.lastPosition)
+                  + (registered.isEmpty() ? QString() : QStringLiteral("<br/>") + registered.chopped(2) + u'.'));
         markField({});
         m_model->clear();
     } else if (result.status == CommandResult::Status::Failed) {

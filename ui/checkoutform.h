@@ -84,6 +84,8 @@ private:
     QPushButton* m_place = nullptr;
     QLabel* m_answer = nullptr;
     bool m_waiting = false;
+    /// Said of a new customer registered for the order on its way.
+    QString m_registered;
 };
 
 } // namespace cqrs::ui

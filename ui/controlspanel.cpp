@@ -13,9 +13,27 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+
 namespace cqrs::ui {
 
 namespace {
+constexpr int trafficSliderSteps = 1000;
+constexpr double trafficDecades = 4; // 1 to 10,000 orders per second
+
+int rateForSliderPosition(int position)
+{
+    return position <= 0 ? 0 : int(std::lround(std::pow(10.0, trafficDecades * position / trafficSliderSteps)));
+}
+
+int sliderPositionForRate(int rate)
+{
+    if (rate <= 0)
+        return 0;
+    return std::clamp(int(std::lround(trafficSliderSteps * std::log10(double(rate)) / trafficDecades)), 1, trafficSliderSteps);
+}
+
 QString explanation(ArchitectureMode mode, bool synchronous)
 {
     QString text;
@@ -98,7 +116,10 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     m_consistencyNote = new QLabel(this);
     m_consistencyNote->setWordWrap(true);
     m_consistencyNote->setAccessibleName(tr("About the query consistency"));
-    for (QLabel* note : {m_updateNote, m_consistencyNote}) {
+    m_delayNote = new QLabel(this);
+    m_delayNote->setWordWrap(true);
+    m_delayNote->setAccessibleName(tr("About the projection delay"));
+    for (QLabel* note : {m_updateNote, m_consistencyNote, m_delayNote}) {
         note->setStyleSheet(QStringLiteral("QLabel { color: palette(dark); }"));
         note->setVisible(false);
     }
@@ -114,14 +135,15 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     form->addRow(tr("&Architecture:"), m_architecture);
     form->addRow(tr("Read-model &update:"), m_update);
     form->addRow(QString(), m_updateNote);
-    form->addRow(tr("Query &consistency:"), m_consistency);
+    form->addRow(tr("&Query consistency:"), m_consistency);
     form->addRow(QString(), m_consistencyNote);
-    auto* delayLabel = new QLabel(tr("Projection &delay:"), this);
+    auto* delayLabel = new QLabel(tr("Projection dela&y:"), this);
     delayLabel->setBuddy(m_delay);
     auto* jitterLabel = new QLabel(tr("&Jitter:"), this);
     jitterLabel->setBuddy(m_jitter);
     form->addRow(delayLabel, delayRow);
     form->addRow(jitterLabel, jitterRow);
+    form->addRow(QString(), m_delayNote);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_explain);
@@ -132,10 +154,11 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     layout->addLayout(buttons);
 
     auto* traffic = new QGroupBox(tr("Simulated traffic"), this);
+    // Logarithmic: as much of the slider for 1-10/s as for 1,000-10,000/s.
     m_traffic = new QSlider(Qt::Horizontal, traffic);
-    m_traffic->setRange(0, 10'000);
-    m_traffic->setSingleStep(10);
-    m_traffic->setPageStep(250);
+    m_traffic->setRange(0, trafficSliderSteps);
+    m_traffic->setSingleStep(5);
+    m_traffic->setPageStep(50);
     m_traffic->setAccessibleName(tr("Simulated orders per second"));
     m_trafficSpin = new QSpinBox(traffic);
     m_trafficSpin->setRange(0, 10'000);
@@ -164,7 +187,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     auto* analyticsRow = new QHBoxLayout;
     analyticsRow->addWidget(m_analytics, 1);
     analyticsRow->addWidget(m_analyticsSpin);
-    auto* analyticsLabel = new QLabel(tr("Anal&ytics:"), traffic);
+    auto* analyticsLabel = new QLabel(tr("Ana&lytics:"), traffic);
     analyticsLabel->setBuddy(m_analytics);
     trafficForm->addRow(analyticsLabel, analyticsRow);
     trafficForm->addRow(m_trafficInfo);
@@ -173,8 +196,15 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     connect(m_analyticsSpin, &QSpinBox::valueChanged, this, &ControlsPanel::analyticsRateChanged);
     layout->addWidget(traffic);
     layout->addStretch(1);
-    connect(m_traffic, &QSlider::valueChanged, m_trafficSpin, &QSpinBox::setValue);
-    connect(m_trafficSpin, &QSpinBox::valueChanged, m_traffic, &QSlider::setValue);
+    connect(m_traffic, &QSlider::valueChanged, this, [this](int position) {
+        // A rate typed in the box stays as typed while the slider shows it.
+        if (sliderPositionForRate(m_trafficSpin->value()) != position)
+            m_trafficSpin->setValue(rateForSliderPosition(position));
+    });
+    connect(m_trafficSpin, &QSpinBox::valueChanged, this, [this](int rate) {
+        const QSignalBlocker blocker(m_traffic);
+        m_traffic->setValue(sliderPositionForRate(rate));
+    });
     connect(m_trafficSpin, &QSpinBox::valueChanged, this, &ControlsPanel::trafficRateChanged);
 
     const auto explain = [this] {
@@ -189,15 +219,20 @@ ControlsPanel::ControlsPanel(QWidget* parent)
         explain();
         Q_EMIT synchronousChanged(synchronous());
     });
-    connect(m_consistency, &QComboBox::currentIndexChanged, this,
-            [this] { Q_EMIT consistencyChanged(consistency()); });
+    connect(m_consistency, &QComboBox::currentIndexChanged, this, [this] {
+        showWhatApplies();
+        Q_EMIT consistencyChanged(consistency());
+    });
     connect(m_delay, &QSlider::valueChanged, m_delaySpin, &QSpinBox::setValue);
     connect(m_delaySpin, &QSpinBox::valueChanged, m_delay, &QSlider::setValue);
     connect(m_jitter, &QSlider::valueChanged, m_jitterSpin, &QSpinBox::setValue);
     connect(m_jitterSpin, &QSpinBox::valueChanged, m_jitter, &QSlider::setValue);
     connect(m_delaySpin, &QSpinBox::valueChanged, this, [this] { Q_EMIT delayChanged(delayMs(), jitterMs()); });
     connect(m_jitterSpin, &QSpinBox::valueChanged, this, [this] { Q_EMIT delayChanged(delayMs(), jitterMs()); });
-    connect(m_rebuild, &QPushButton::clicked, this, &ControlsPanel::rebuildRequested);
+    connect(m_rebuild, &QPushButton::clicked, this, [this] {
+        if (!m_rebuildProgress->isVisible()) // a rebuild is running already
+            Q_EMIT rebuildRequested();
+    });
     connect(m_reset, &QPushButton::clicked, this, &ControlsPanel::resetRequested);
     setArchitecture(ArchitectureMode::Physical);
     explain();
@@ -206,6 +241,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
 void ControlsPanel::showWhatApplies()
 {
     const bool crud = architecture() == ArchitectureMode::Crud;
+    const bool inline_ = !crud && synchronous() && m_synchronousProblem.isEmpty();
     m_update->setEnabled(!crud);
     m_consistency->setEnabled(!crud);
     QString update;
@@ -215,9 +251,27 @@ void ControlsPanel::showWhatApplies()
         update = m_synchronousProblem;
     m_updateNote->setText(update);
     m_updateNote->setVisible(!update.isEmpty());
-    m_consistencyNote->setText(crud ? tr("Not in use in CRUD: queries read the write tables, which are always current.")
-                                    : QString());
-    m_consistencyNote->setVisible(crud);
+    QString consistencyText;
+    if (crud)
+        consistencyText = tr("Not in use in CRUD: queries read the write tables, which are always current.");
+    else if (consistency() == ConsistencyMode::ReadYourWrites)
+        consistencyText = tr("After your own command the dashboard's queries wait for the views to apply it "
+                             "(at most 2 s): your order shows when it is visible, never as pending.");
+    m_consistencyNote->setText(consistencyText);
+    m_consistencyNote->setVisible(!consistencyText.isEmpty());
+    // The delay is the projectors' knob: of no use where they are not the ones updating the views.
+    QString delayText;
+    if (crud)
+        delayText = tr("Not in use in CRUD: the dashboard does not read the views.");
+    else if (inline_)
+        delayText = tr("Not in use with synchronous update: caught-up views are updated inside the command.");
+    for (QWidget* knob : std::initializer_list<QWidget*>{m_delay, m_delaySpin, m_jitter, m_jitterSpin})
+        knob->setEnabled(delayText.isEmpty());
+    m_delayNote->setText(delayText);
+    m_delayNote->setVisible(!delayText.isEmpty());
+    m_rebuild->setEnabled(m_labAvailable && !crud);
+    m_rebuild->setToolTip(crud ? tr("Not in use in CRUD: the dashboard does not read the views.")
+                               : tr("Empty every view and replay the whole event log into it"));
 }
 
 void ControlsPanel::setSynchronousProblem(const QString& problem)
@@ -230,7 +284,7 @@ void ControlsPanel::setSynchronousProblem(const QString& problem)
 
 void ControlsPanel::setLabAvailable(bool available)
 {
-    m_rebuild->setEnabled(available && !m_rebuildProgress->isVisible());
+    m_labAvailable = available;
     showWhatApplies();
 }
 
@@ -240,6 +294,8 @@ QString ControlsPanel::consistencyNote() const
 {
     return m_consistencyNote->isVisible() ? m_consistencyNote->text() : QString();
 }
+
+QString ControlsPanel::delayNote() const { return m_delayNote->isVisible() ? m_delayNote->text() : QString(); }
 
 KnobSettings ControlsPanel::knobs() const
 {
@@ -277,9 +333,10 @@ void ControlsPanel::setDelay(int delay, int jitter)
 
 void ControlsPanel::setRebuildProgress(qint64 done, qint64 total)
 {
+    // The button stays enabled while it runs (a second click does nothing):
+    // disabling it would send the keyboard focus on to Reset demo data.
     const bool visible = done >= 0 && total > 0 && done < total;
     m_rebuildProgress->setVisible(visible);
-    m_rebuild->setEnabled(!visible);
     if (visible) {
         const int scale = total > 1'000'000'000 ? 1000 : 1;
         m_rebuildProgress->setRange(0, int(total / scale));
@@ -299,9 +356,11 @@ void ControlsPanel::showTraffic(const TrafficStats& traffic, const AnalyticsStat
                                   "analytics dashboard run reports."));
         return;
     }
-    QString text = tr("%1 accepted, %2 rejected (e.g. “%3”)")
-                       .arg(formatCount(traffic.accepted), formatCount(traffic.rejected),
-                            lastRejection.isEmpty() ? tr("none yet") : lastRejection.toHtmlEscaped());
+    // The simulated customers break a rule now and then on purpose.
+    QString text = lastRejection.isEmpty()
+                       ? tr("%1 accepted, %2 rejected").arg(formatCount(traffic.accepted), formatCount(traffic.rejected))
+                       : tr("%1 accepted, %2 rejected (some on purpose, e.g. “%3”)")
+                             .arg(formatCount(traffic.accepted), formatCount(traffic.rejected), lastRejection.toHtmlEscaped());
     if (traffic.failed > 0)
         text += tr(", <b>%1 failed</b> (the store could not commit them)").arg(formatCount(traffic.failed));
     if (analyticsRate() > 0)

@@ -72,6 +72,7 @@ public:
     QComboBox* architecturePicker() const { return m_architecture; }
     QString updateNote() const;
     QString consistencyNote() const;
+    QString delayNote() const;
 
 private:
     /// CRUD has no read model: the update and consistency knobs say they
@@ -91,6 +92,8 @@ private:
     QLabel* m_explain = nullptr;
     QLabel* m_updateNote = nullptr;
     QLabel* m_consistencyNote = nullptr;
+    QLabel* m_delayNote = nullptr;
+    bool m_labAvailable = false;
     QString m_synchronousProblem;
     QSlider* m_traffic = nullptr;
     QSpinBox* m_trafficSpin = nullptr;

@@ -103,39 +103,45 @@ Dashboard::Dashboard(QWidget* parent)
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(makeTable(m_orders, RecentOrdersModel::OrderColumn, Qt::DescendingOrder, tr("Recent orders"), m_tabs,
                              RecentOrdersModel::CustomerColumn),
-                   tr("Recent &orders"));
+                   tr("Recent orders"));
     m_tabs->addTab(makeTable(m_customers, CustomerStatsModel::SpentColumn, Qt::DescendingOrder, tr("Customer stats"),
                              m_tabs, CustomerStatsModel::NameColumn),
-                   tr("C&ustomers"));
+                   tr("Customers"));
     auto* productsPage = new QSplitter(Qt::Horizontal, m_tabs);
     productsPage->addWidget(makeTable(m_products, ProductSalesModel::RevenueColumn, Qt::DescendingOrder,
                                       tr("Product sales"), productsPage, ProductSalesModel::NameColumn));
     m_productChart = new ProductSalesChart(productsPage);
     productsPage->addWidget(m_productChart);
-    m_tabs->addTab(productsPage, tr("&Products"));
+    m_tabs->addTab(productsPage, tr("Products"));
     m_revenueChart = new TimeSeriesChart(tr("Revenue per second (read view)"), QString(),
                                          {{tr("revenue"), QColor(0x2c, 0x6f, 0xbb), 2.0},
                                           {tr("refunds"), QColor(0xc0, 0x39, 0x2b), 1.5}},
                                          double(120), m_tabs);
     m_revenueChart->setAccessibleName(tr("Revenue chart"));
-    m_tabs->addTab(m_revenueChart, tr("Re&venue"));
+    m_tabs->addTab(m_revenueChart, tr("Revenue"));
 
     auto* searchPage = new QWidget(m_tabs);
     auto* searchLayout = new QVBoxLayout(searchPage);
     m_searchBox = new QLineEdit(searchPage);
-    m_searchBox->setPlaceholderText(tr("Search orders, customers and products — e.g. alice mug"));
+    m_searchBox->setPlaceholderText(tr("Search orders, customers and products — e.g. mug, or a customer's name"));
     m_searchBox->setClearButtonEnabled(true);
     m_searchBox->setAccessibleName(tr("Search"));
     searchLayout->addWidget(m_searchBox);
     auto* searchTable = makeTable(m_search, 0, Qt::AscendingOrder, tr("Search results"), searchPage, 2);
     searchTable->setSortingEnabled(false);
+    m_searchNote = new QLabel(searchPage);
+    m_searchNote->setAccessibleName(tr("About the search"));
+    searchLayout->addWidget(m_searchNote);
     searchLayout->addWidget(searchTable);
-    m_tabs->addTab(searchPage, tr("&Search"));
+    m_tabs->addTab(searchPage, tr("Search"));
 
     auto* eventTable = makeTable(m_events, EventStreamModel::PositionColumn, Qt::DescendingOrder, tr("Event stream"), m_tabs);
     eventTable->horizontalHeader()->setSectionResizeMode(EventStreamModel::SummaryColumn, QHeaderView::Stretch);
     eventTable->horizontalHeader()->setStretchLastSection(false);
-    m_tabs->addTab(eventTable, tr("&Event stream"));
+    // The longest event type whole (measuring the rows as they stream in would cost every update).
+    eventTable->horizontalHeader()->resizeSection(
+        EventStreamModel::TypeColumn, eventTable->fontMetrics().horizontalAdvance(QStringLiteral("ProductPriceChanged")) + 16);
+    m_tabs->addTab(eventTable, tr("Event stream"));
 
     auto* charts = new QSplitter(Qt::Vertical, this);
     charts->addWidget(m_lagChart);
@@ -161,12 +167,13 @@ void Dashboard::applySnapshot(const LagSnapshot& snapshot, double seconds)
     m_lastSnapshot = snapshot;
     m_projections->applySnapshot(snapshot);
     // No visibility sample in the sliding window: a gap, not a 0 ms point.
-    const bool sampled = snapshot.windowSamples > 0;
+    // In CRUD the dashboard reads no view, so no view's lag is its lag.
+    const bool sampled = snapshot.windowSamples > 0 && m_viewsInUse;
     QList<double> values{measuredOrGap(sampled, snapshot.p50Ms), measuredOrGap(sampled, snapshot.p99Ms)};
     for (const ProjectionLag& lag : snapshot.projections) {
         // A view being rebuilt replays history: its progress shows that, not the lag chart.
         const bool replaying = lag.status.state == ProjectionState::Rebuilding;
-        values.append(measuredOrGap(!replaying, lag.timeBehindMs));
+        values.append(measuredOrGap(!replaying && m_viewsInUse, lag.timeBehindMs));
     }
     m_lagChart->addSample(seconds, values);
 
@@ -188,6 +195,8 @@ void Dashboard::addCheckoutLatencies(double seconds, const LatencyHistogram& win
 void Dashboard::setViewsInUse(bool inUse)
 {
     m_viewsInUse = inUse;
+    m_lagChart->setNote(inUse ? QString()
+                              : tr("Not in use in CRUD: the dashboard reads the write tables, so there is no read-side lag."));
     m_projections->setViewsInUse(inUse);
     showBanner(m_lastSnapshot);
 }
@@ -249,7 +258,16 @@ void Dashboard::applyRevenue(const RevenueSeries& series)
     m_revenueChart->setSamples(times, values, double(now));
 }
 
-void Dashboard::applySearch(const SearchResult& result) { m_search->applyResult(result); }
+void Dashboard::applySearch(const SearchResult& result)
+{
+    m_search->applyResult(result);
+    const QString text = result.query.simplified();
+    m_searchNote->setText(text.isEmpty() ? QString()
+                          : result.hits.isEmpty()
+                              ? tr("Nothing in the search view matches “%1”.").arg(text.toHtmlEscaped())
+                              : tr("%n match(es) in the search view, as of event %1.", nullptr, int(result.hits.size()))
+                                    .arg(formatCount(result.meta.position)));
+}
 
 void Dashboard::addPendingOrder(const OrderSummaryRow& row) { m_orders->addPending(row); }
 
@@ -262,6 +280,7 @@ void Dashboard::clear()
     m_products->setRows({});
     m_productChart->setRows({});
     m_search->applyResult({});
+    m_searchNote->clear();
     m_events->clear();
     m_lagChart->clear();
     m_checkoutChart->clear();

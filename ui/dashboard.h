@@ -84,6 +84,7 @@ private:
     ProductSalesChart* m_productChart = nullptr;
     QTabWidget* m_tabs = nullptr;
     QLineEdit* m_searchBox = nullptr;
+    QLabel* m_searchNote = nullptr;
     RecentOrdersModel* m_orders = nullptr;
     CustomerStatsModel* m_customers = nullptr;
     ProductSalesModel* m_products = nullptr;

@@ -26,6 +26,8 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace cqrs::ui {
 
 namespace {
@@ -145,10 +147,14 @@ void MainWindow::connectParts()
         }
     });
     connect(m_refresher, &ViewRefresher::queryNoted, this, [this](const QueryMeta& meta) {
-        if (meta.stillCatchingUp)
-            statusBar()->showMessage(meta.message, 3000);
-        else if (!meta.ok())
+        if (meta.stillCatchingUp) {
+            m_catchingUpShown = true;
+            statusBar()->showMessage(meta.message, 5000);
+        } else if (!meta.ok()) {
             statusBar()->showMessage(tr("A dashboard query failed: %1").arg(meta.error), 5000);
+        } else if (std::exchange(m_catchingUpShown, false)) {
+            statusBar()->clearMessage(); // the views have caught up since
+        }
     });
     connect(m_dashboard, &Dashboard::searchChanged, m_refresher, &ViewRefresher::setSearchText);
     connect(m_dashboard, &Dashboard::pauseToggled, this, [this](const QString& name, bool paused) {
@@ -171,7 +177,11 @@ void MainWindow::connectParts()
     connect(m_sender, &CommandSender::registrationAnswered, m_form, &CheckoutForm::showRegistration);
     connect(m_sender, &CommandSender::orderAnswered, m_form, &CheckoutForm::showResult);
     connect(m_sender, &CommandSender::orderAccepted, this, [this](const OrderSummaryRow& row) {
-        m_dashboard->addPendingOrder(row);
+        // Read-your-writes: the query waits for the view, so the order shows
+        // when it is visible and never as pending. Eventual: at once, pending.
+        if (m_controls->consistency() != ConsistencyMode::ReadYourWrites
+            || m_controls->architecture() == ArchitectureMode::Crud)
+            m_dashboard->addPendingOrder(row);
         m_refresher->markDirty(ViewRefresher::OrdersView);
     });
     connect(m_admin, &CatalogAdminPanel::commandRequested, m_sender, &CommandSender::sendAdminCommand);
@@ -261,7 +271,11 @@ void MainWindow::onSessionStarted(LabSession* session)
         if (session->state().architecture != ArchitectureMode::Crud)
             m_refresher->projectionAdvanced(advance.projection);
     });
-    connect(session, &LabSession::eventsAppended, m_dashboard, &Dashboard::appendEvents);
+    connect(session, &LabSession::eventsAppended, this, [this](const EventList& events) {
+        m_dashboard->appendEvents(events);
+        if (!events.isEmpty())
+            m_status->showHead(events.last().position);
+    });
     connect(session, &LabSession::trafficRejected, this, [this](const QString& reason) { m_lastTrafficRejection = reason; });
     connect(session, &LabSession::stateChanged, this, &MainWindow::onSessionState);
     m_sender->setSession(session);
@@ -288,6 +302,7 @@ void MainWindow::onPhaseChanged()
     case LabLifecycle::Phase::Restarting:
         m_sender->setSession(nullptr);
         m_refresher->setSession(nullptr);
+        m_status->showReopening();
         statusBar()->showMessage(m_pendingStatus.isEmpty() ? tr("Restarting…") : m_pendingStatus);
         break;
     case LabLifecycle::Phase::Failed:
@@ -412,7 +427,7 @@ void MainWindow::resetDemoDataNow()
     m_form->reset();
     m_dashboard->clear();
     m_formCatalog.clear();
-    m_admin->setProducts({});
+    m_admin->reset();
     m_lastTrafficRejection.clear();
     m_pendingStatus = tr("Resetting…");
     m_lifecycle->restart(sessionConfig(), true);

@@ -97,6 +97,7 @@ private:
     QString m_pendingStatus; ///< said while a restart runs
     bool m_restoring = false;
     bool m_closeRequested = false;
+    bool m_catchingUpShown = false; ///< a "still catching up" message is on the status bar
     qint64 m_lastHead = -1;
     FormCatalog m_formCatalog;
     QElapsedTimer m_clock;

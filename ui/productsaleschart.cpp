@@ -1,5 +1,7 @@
 #include "ui/productsaleschart.h"
 
+#include "ui/chartscale.h"
+
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
@@ -33,6 +35,9 @@ ProductSalesChart::ProductSalesChart(QWidget* parent)
     m_values = new QValueAxis(chart);
     m_values->setLabelFormat(QStringLiteral("%.0f"));
     m_values->setRange(0, 100);
+    m_values->setTickInterval(25);
+    m_values->setTickAnchor(0);
+    m_values->setTickType(QValueAxis::TicksDynamic);
     chart->addAxis(m_categories, Qt::AlignLeft);
     chart->addAxis(m_values, Qt::AlignBottom);
     series->attachAxis(m_categories);
@@ -73,10 +78,32 @@ void ProductSalesChart::setRows(const QList<ProductSalesRow>& rows)
                 m_revenue->replace(i, values.at(i));
         }
     }
-    const double magnitude = std::pow(10.0, std::floor(std::log10(std::max(top, 1.0))));
-    const double ceiling = std::ceil(std::max(top, 1.0) * 1.1 / magnitude) * magnitude;
-    if (ceiling > m_values->max() || ceiling < m_values->max() / 2)
-        m_values->setRange(0, ceiling);
+    m_top = top;
+    fitValueAxis();
+}
+
+void ProductSalesChart::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    fitValueAxis();
+}
+
+void ProductSalesChart::fitValueAxis()
+{
+    // As many labels as fit the width whole: long revenue figures elided to "1..." otherwise.
+    const QFontMetrics metrics(m_values->labelsFont());
+    const QString widest = QString::number(qint64(std::max(m_top, 1.0)));
+    const int ticks = std::clamp(int(chart()->plotArea().width() / (metrics.horizontalAdvance(widest) * 1.8)), 1, 5);
+    const ChartScale scale = ChartScale::fit(QList<double>{m_top}, QString(), ticks, m_values->max());
+    // Ordered so that no step asks Qt Charts for more labels than either end.
+    if (scale.tickInterval >= m_values->tickInterval()) {
+        m_values->setTickInterval(scale.tickInterval);
+        m_values->setRange(0, scale.top);
+    } else {
+        m_values->setRange(0, scale.top);
+        m_values->setTickInterval(scale.tickInterval);
+    }
+    m_values->setLabelFormat(scale.labelFormat());
 }
 
 int ProductSalesChart::barCount() const { return int(m_revenue->count()); }

@@ -21,7 +21,13 @@ public:
     void setRows(const QList<ProductSalesRow>& rows);
     int barCount() const;
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fitValueAxis();
+
+    double m_top = 0;
     QBarSet* m_revenue = nullptr;
     QBarCategoryAxis* m_categories = nullptr;
     QValueAxis* m_values = nullptr;

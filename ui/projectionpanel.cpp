@@ -80,7 +80,8 @@ Badge badgeFor(const ProjectionLag& lag)
     case ProjectionState::CatchingUp:
         return {QObject::tr("catching up"), QStringLiteral("#d68910")};
     case ProjectionState::Live:
-        if (lag.eventsBehind > 0)
+        // Behind on purpose: waiting out the injected delay.
+        if (lag.eventsBehind > 0 && (s.knobs.delayMs > 0 || s.knobs.jitterMs > 0))
             return {QObject::tr("live (delayed)"), QStringLiteral("#b7950b")};
         return {QObject::tr("live"), QStringLiteral("#1e8449")};
     }
@@ -105,6 +106,13 @@ ProjectionPanel::ProjectionPanel(QWidget* parent)
     grid->setHorizontalSpacing(8);
     grid->setVerticalSpacing(3);
     grid->setColumnStretch(1, 1);
+    // What the columns hold: the bar's figure is a position in the event log.
+    const QStringList headers{tr("View"), tr("Applied up to event"), tr("Behind"), tr("State")};
+    for (int column = 0; column < headers.size(); ++column) {
+        auto* header = new QLabel(headers.at(column), this);
+        header->setStyleSheet(QStringLiteral("QLabel { color: palette(dark); }"));
+        grid->addWidget(header, 0, column, column == 3 ? Qt::AlignCenter : Qt::AlignLeft);
+    }
 }
 
 void ProjectionPanel::sizeRow(Row& row)
@@ -137,7 +145,7 @@ ProjectionPanel::Row& ProjectionPanel::rowFor(const ProjectionStatus& status)
             return row;
     }
     auto* grid = static_cast<QGridLayout*>(layout());
-    const int line = int(m_rows.size());
+    const int line = int(m_rows.size()) + 1; // under the headers
     Row row{status.name,
             new QLabel(status.title, this),
             new CheckpointBar(this),
@@ -160,7 +168,11 @@ ProjectionPanel::Row& ProjectionPanel::rowFor(const ProjectionStatus& status)
     row.retry->setToolTip(tr("Try the failed event again"));
     row.retry->setVisible(false);
     const QString name = status.name;
-    connect(row.pause, &QToolButton::toggled, this, [this, name](bool on) { Q_EMIT pauseToggled(name, on); });
+    QToolButton* pause = row.pause;
+    connect(row.pause, &QToolButton::toggled, this, [this, name, pause](bool on) {
+        pause->setText(on ? tr("Resume") : tr("Pause"));
+        Q_EMIT pauseToggled(name, on);
+    });
     connect(row.retry, &QToolButton::clicked, this, [this, name] { Q_EMIT retryRequested(name); });
     grid->addWidget(row.title, line, 0);
     grid->addWidget(row.progress, line, 1);
@@ -236,6 +248,7 @@ void ProjectionPanel::showRow(Row& row, const ProjectionLag& lag, qint64 snapsho
     row.pause->setEnabled(m_inUse);
     const QSignalBlocker blocker(row.pause);
     row.pause->setChecked(lag.status.knobs.paused);
+    row.pause->setText(lag.status.knobs.paused ? tr("Resume") : tr("Pause"));
     row.title->setToolTip(lag.status.state == ProjectionState::Failed ? lag.status.error : QString());
 }
 

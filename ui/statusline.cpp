@@ -41,14 +41,28 @@ void StatusLine::showState(const SessionState& state)
 
 void StatusLine::showSnapshot(const LagSnapshot& snapshot)
 {
-    m_head->setText(tr("head position %1").arg(formatCount(snapshot.head)));
+    showHead(snapshot.head);
     m_warning->setVisible(!snapshot.storeWarnings.isEmpty());
     m_warning->setText(snapshot.storeWarnings.value(0));
     m_warning->setToolTip(snapshot.storeWarnings.join(u'\n'));
     showRate(snapshot);
 }
 
-void StatusLine::restartRate() { m_rateWindowStartNs = 0; }
+void StatusLine::showHead(qint64 head)
+{
+    if (head <= m_shownHead)
+        return;
+    m_shownHead = head;
+    m_head->setText(tr("head position %1").arg(formatCount(head)));
+}
+
+void StatusLine::showReopening() { m_mode->setText(tr("reopening the store…")); }
+
+void StatusLine::restartRate()
+{
+    m_rateWindowStartNs = 0;
+    m_shownHead = 0; // a new store may start lower
+}
 
 QString StatusLine::warningText() const { return m_warning->isVisible() ? m_warning->text() : QString(); }
 

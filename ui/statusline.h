@@ -22,6 +22,10 @@ public:
 
     void showState(const SessionState& state);
     void showSnapshot(const LagSnapshot& snapshot);
+    /// A newer head than the last snapshot's (events arrive between snapshots).
+    void showHead(qint64 head);
+    /// Between two sessions: no mode to show.
+    void showReopening();
     /// A new session counts from zero again: the rate starts a new window.
     void restartRate();
     QString warningText() const;
@@ -33,6 +37,7 @@ private:
     QLabel* m_mode = nullptr;
     QLabel* m_head = nullptr;
     QLabel* m_rate = nullptr;
+    qint64 m_shownHead = 0;
     qint64 m_rateWindowStartNs = 0;
     qint64 m_rateCommands = 0;
     qint64 m_rateEvents = 0;

@@ -73,9 +73,14 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& unit, QLis
     m_note = new QGraphicsSimpleTextItem(chart);
     m_note->setBrush(offScaleColour);
     m_note->setZValue(10);
+    m_centreNote = new QGraphicsSimpleTextItem(chart);
+    m_centreNote->setBrush(QColor(0x5f, 0x6a, 0x6a));
+    m_centreNote->setZValue(10);
+    m_centreNote->setVisible(false);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(m_baseMinimumHeight);
+    setChartFont(font());
     // Frames are paced here, not by the data rate.
     m_frame.setInterval(33);
     connect(&m_frame, &QTimer::timeout, this, &TimeSeriesChart::refresh);
@@ -178,12 +183,22 @@ void TimeSeriesChart::setChartFont(const QFont& font)
     for (QAbstractAxis* axis : m_chart->axes())
         axis->setLabelsFont(font);
     m_note->setFont(font);
+    m_centreNote->setFont(font);
     // Tall enough for the legend's entries at this font, plus a plot.
     const QFontMetrics metrics(font);
     setMinimumHeight(std::max(m_baseMinimumHeight, int(m_lines.size() + 2) * metrics.lineSpacing() + 3 * metrics.height()));
     updateTicks();
     placeNote();
 }
+
+void TimeSeriesChart::setNote(const QString& note)
+{
+    m_centreNote->setText(note);
+    m_centreNote->setVisible(!note.isEmpty());
+    placeNote();
+}
+
+QString TimeSeriesChart::note() const { return m_centreNote->isVisible() ? m_centreNote->text() : QString(); }
 
 void TimeSeriesChart::setBaseMinimumHeight(int height)
 {
@@ -245,6 +260,8 @@ void TimeSeriesChart::placeNote()
     const QRectF plot = m_chart->plotArea();
     const QRectF box = m_note->boundingRect();
     m_note->setPos(plot.right() - box.width() - 4, plot.top() + 2);
+    const QRectF centre = m_centreNote->boundingRect();
+    m_centreNote->setPos(plot.center().x() - centre.width() / 2, plot.center().y() - centre.height() / 2);
 }
 
 void TimeSeriesChart::refresh()

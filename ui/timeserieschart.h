@@ -62,6 +62,9 @@ public:
     void setChartFont(const QFont& font);
     /// The least height at the normal font.
     void setBaseMinimumHeight(int height);
+    /// A sentence across the plot, e.g. why the chart shows nothing now (empty: none).
+    void setNote(const QString& note);
+    QString note() const;
 
     /// For tests: points plotted in `series` over all its line pieces, as
     /// drawn (off-scale values at the top), oldest first; and the pieces.
@@ -96,6 +99,7 @@ private:
     QList<Line> m_lines;
     QScatterSeries* m_offScale = nullptr;
     QGraphicsSimpleTextItem* m_note = nullptr;
+    QGraphicsSimpleTextItem* m_centreNote = nullptr;
     QValueAxis* m_x = nullptr;
     QValueAxis* m_y = nullptr;
     QString m_unit;

@@ -34,6 +34,7 @@ Projector::Projector(std::unique_ptr<Projection> projection, ProjectorGroup* gro
     , m_savepoint(QStringLiteral("SAVEPOINT \"%1\"").arg(m_name))
     , m_release(QStringLiteral("RELEASE \"%1\"").arg(m_name))
     , m_rollbackTo(QStringLiteral("ROLLBACK TO \"%1\"").arg(m_name))
+    , m_jitterSalt(qHash(m_name, 0x5EED) * 0xC2B2AE3D27D4EB4Full)
     , m_due(this)
 {
     m_due.setSingleShot(true);
@@ -196,8 +197,9 @@ qint64 Projector::dueNs(const Event& event, const ProjectorKnobs& knobs) const
         return 0;
     if (!commitTimeIsComparable(event))
         return 0;
-    // Deterministic jitter per event, so a replay behaves the same.
-    const quint64 hash = quint64(event.position) * 0x9E3779B97F4A7C15ull;
+    // Deterministic jitter per event and view, so a replay behaves the same
+    // and the views drift apart as they would on their own.
+    const quint64 hash = (quint64(event.position) ^ m_jitterSalt) * 0x9E3779B97F4A7C15ull;
     const qint64 jitterMs = knobs.jitterMs > 0 ? qint64((hash >> 33) % quint64(knobs.jitterMs + 1)) : 0;
     // From its COMMIT when known, as visibility is measured (finishPlanned()).
     const qint64 commit = m_group->feed().commitTimeOf(event.position);

@@ -119,6 +119,7 @@ private:
     const QString m_savepoint;
     const QString m_release;
     const QString m_rollbackTo;
+    const quint64 m_jitterSalt; // the view's share of the deterministic jitter
 
     std::deque<Event> m_buffer; // fetched, not yet applied, in order
     qint64 m_checkpoint = 0;
