@@ -85,6 +85,13 @@ public:
     QFuture<CustomerStatsResult> customerStats(const ReadOptions&) override { return QtFuture::makeReadyFuture(customers); }
     QFuture<ProductSalesResult> productSales(const ReadOptions&) override { return QtFuture::makeReadyFuture(products); }
     QFuture<RevenueSeries> revenue(int, const ReadOptions&) override { return QtFuture::makeReadyFuture(revenueAnswer); }
+    ConsistencyReceipt receiptAnswer;
+    QFuture<ConsistencyReceipt> receipt(qint64 position) override
+    {
+        ConsistencyReceipt scripted = receiptAnswer;
+        scripted.event.position = position;
+        return QtFuture::makeReadyFuture(scripted);
+    }
     QFuture<SearchResult> search(const QString& text, int, const ReadOptions&) override
     {
         SearchResult result = searchAnswer;

@@ -38,3 +38,5 @@ target_link_libraries(tst_projectiongolden PRIVATE Qt6::Sql)
 # failing projector store, a starved checkpointer, an unknown commit time,
 # a read store that cannot be attached for synchronous update.
 cqrs_add_test(tst_storeproblems SOURCES tst_storeproblems.cpp readsupport.h testsupport.h)
+# The consistency receipt: recorded times, in order, kept for the newest positions only.
+cqrs_add_test(tst_receipts SOURCES tst_receipts.cpp readsupport.h testsupport.h)

@@ -1,6 +1,7 @@
 #include "commands/commandbus.h"
 #include "util/threadaudit.h"
 
+#include "metrics/receiptrecorder.h"
 #include "util/monotonicclock.h"
 #include "write/demodata.h"
 #include "write/writemodel.h"
@@ -211,6 +212,8 @@ public:
 
     void runGroup(std::vector<Job>& group)
     {
+        if (m_config.receipts)
+            m_config.receipts->discardStaged(); // what a rolled-back group folded inline is void
         std::vector<CommandResult> results(group.size());
         const qint64 headBefore = m_model->headPosition();
         QString error;
@@ -243,6 +246,13 @@ public:
         }
         const qint64 now = monotonicNowNs();
         publishCounters();
+        if (m_config.receipts) {
+            for (size_t i = 0; i < group.size(); ++i) {
+                const CommandResult& result = results[i];
+                if (result.accepted() && !result.duplicate && result.lastPosition > 0)
+                    m_config.receipts->committed(result.firstPosition, result.lastPosition, group[i].submittedNs, now);
+            }
+        }
         if (m_config.onCommitted) {
             // Empty unless this commit succeeded with events in it.
             auto batch = std::make_shared<CommittedBatch>();

@@ -18,6 +18,8 @@ class QSqlDatabase;
 
 namespace cqrs {
 
+class ReceiptRecorder;
+
 struct StoreConfig
 {
     /// The write store file (created when missing).
@@ -36,6 +38,9 @@ struct StoreConfig
     /// the batch on (the Lab queues it to the projectors, which then need
     /// not read those events back from the log).
     std::function<void(std::shared_ptr<const CommittedBatch> batch)> onCommitted;
+    /// When set, each accepted command's submit and commit times go here,
+    /// before onCommitted (so the projectors find them). It outlives the bus.
+    ReceiptRecorder* receipts = nullptr;
 };
 
 /// The way commands reach the write side.

@@ -22,8 +22,9 @@ Lab::Lab(LabConfig config, QObject* parent)
 {
     // Its QObjects are children too, so moveToThread() takes them along.
     m_engine = std::make_unique<ProjectionEngine>(writeDbPath(), projectionStorePath(m_architecture),
-                                                  m_config.projectorThreads, this);
+                                                  m_config.projectorThreads, this, m_config.recordReceipts);
     m_queries = std::make_unique<QueryService>(&m_engine->board(), m_config.queryThreads);
+    m_queries->setReceipts(&m_engine->receipts());
     m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
     m_checkpointer = std::make_unique<WalCheckpointer>(writeDbPath(), 50, this);
     m_readCheckpointer = std::make_unique<WalCheckpointer>(readDbPath(), 50, this);
@@ -72,6 +73,7 @@ QFuture<StoreInfo> Lab::open()
     store.onCommitted = [engine = m_engine.get()](std::shared_ptr<const CommittedBatch> batch) {
         engine->offerCommitted(std::move(batch));
     };
+    store.receipts = m_config.recordReceipts ? &m_engine->receipts() : nullptr;
     // The read side starts on this object's thread once the store is open;
     // only then does the caller learn the answer.
     auto opened = std::make_shared<QPromise<StoreInfo>>();

@@ -26,6 +26,9 @@ struct LabConfig
     int queryThreads = 3;
     /// Threads the five projectors are dealt to (1-5; see ProjectionEngine).
     int projectorThreads = 1;
+    /// Record each command's submit and commit times for its receipt
+    /// (off only to measure what recording costs).
+    bool recordReceipts = true;
 };
 
 /// The whole laboratory, wired: the command bus (write side), the projection

@@ -6,6 +6,7 @@
 #include "metrics/lagsnapshot.h"
 #include "projections/changeset.h"
 #include "read/queryresults.h"
+#include "read/receipt.h"
 #include "sim/trafficstats.h"
 #include "write/journalmode.h"
 #include "write/storeinfo.h"
@@ -93,6 +94,8 @@ public:
     virtual QFuture<ProductSalesResult> productSales(const ReadOptions& options) = 0;
     virtual QFuture<RevenueSeries> revenue(int seconds, const ReadOptions& options) = 0;
     virtual QFuture<SearchResult> search(const QString& text, int limit, const ReadOptions& options) = 0;
+    /// The consistency receipt of the event at `position`.
+    virtual QFuture<ConsistencyReceipt> receipt(qint64 position) = 0;
 
     /// A live switch between the CQRS modes (see reopenNeededFor() for CRUD).
     virtual void setArchitecture(ArchitectureMode mode) = 0;

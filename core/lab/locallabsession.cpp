@@ -285,6 +285,11 @@ QFuture<SearchResult> LocalLabSession::search(const QString& text, int limit, co
     return m_parts->lab->queries().search(text, limit, options);
 }
 
+QFuture<ConsistencyReceipt> LocalLabSession::receipt(qint64 position)
+{
+    return usable() ? m_parts->lab->queries().receipt(position) : closedAnswer<ConsistencyReceipt>();
+}
+
 void LocalLabSession::setArchitecture(ArchitectureMode mode)
 {
     if (!usable())

@@ -40,6 +40,7 @@ public:
     QFuture<ProductSalesResult> productSales(const ReadOptions& options) override;
     QFuture<RevenueSeries> revenue(int seconds, const ReadOptions& options) override;
     QFuture<SearchResult> search(const QString& text, int limit, const ReadOptions& options) override;
+    QFuture<ConsistencyReceipt> receipt(qint64 position) override;
 
     void setArchitecture(ArchitectureMode mode) override;
     void setSynchronousUpdate(bool synchronous) override;

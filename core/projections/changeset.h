@@ -39,6 +39,9 @@ struct ProjectionAdvance
     ChangeSet changes;
     /// True when the view was cleared (rebuild, store switch): reload it.
     bool reset = false;
+    /// When the transaction that moved the checkpoint committed (monotonic
+    /// ns); 0 when the checkpoint moved without one of its own.
+    qint64 committedNs = 0;
 };
 
 } // namespace cqrs

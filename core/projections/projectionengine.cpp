@@ -3,6 +3,7 @@
 
 #include "events/eventfeed.h"
 #include "events/eventlogreader.h"
+#include "metrics/receiptrecorder.h"
 #include "projections/projection.h"
 #include "projections/projector.h"
 #include "projections/readstore.h"
@@ -39,7 +40,8 @@ QString attachedSchema(const QSqlDatabase& db, const QString& path)
 
 } // namespace
 
-ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, int threads, QObject* parent)
+ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, int threads, QObject* parent,
+                                   bool recordReceipts)
     : QObject(parent)
     , m_writeDbPath(std::move(writeDbPath))
     , m_readDbPath(std::move(readDbPath))
@@ -48,6 +50,10 @@ ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, int 
     qRegisterMetaType<ReplayResult>();
     m_board.switchStore(m_readDbPath, {});
     ProjectionList projections = createProjections();
+    QStringList names;
+    for (const auto& projection : projections)
+        names.append(projection->name());
+    m_receipts = std::make_unique<ReceiptRecorder>(names);
     const int threadCount = std::clamp(threads, 1, int(projections.size()));
     for (int i = 0; i < threadCount; ++i) {
         auto* thread = new QThread;
@@ -61,7 +67,8 @@ ProjectionEngine::ProjectionEngine(QString writeDbPath, QString readDbPath, int 
     for (auto& projection : projections) {
         ProjectorGroup* group = m_groups[m_projectors.size() % m_groups.size()];
         m_board.add(projection->name(), projection->title());
-        auto* projector = new Projector(std::move(projection), group, &m_board, &m_recorder);
+        auto* projector = new Projector(std::move(projection), group, &m_board, &m_recorder,
+                                        recordReceipts ? m_receipts.get() : nullptr);
         projector->moveToThread(group->thread());
         group->add(projector);
         connect(projector, &Projector::advanced, this, &ProjectionEngine::advanced);
@@ -324,7 +331,8 @@ ProjectionEngine::inlineHook(const QString& attachedStore)
     };
     auto state = std::make_shared<InlineState>();
     VisibilityRecorder* recorder = &m_recorder;
-    return [state, recorder, attachedStore](const QSqlDatabase& db, const EventList& events, QString* error) {
+    ReceiptRecorder* receipts = m_receipts.get();
+    return [state, recorder, receipts, attachedStore](const QSqlDatabase& db, const EventList& events, QString* error) {
         if (events.isEmpty())
             return true;
         if (!state->sql) {
@@ -361,6 +369,8 @@ ProjectionEngine::inlineHook(const QString& attachedStore)
             for (const Event& event : events)
                 latencies.append(now - event.committedMonoNs);
             recorder->record(projection->name(), now, latencies);
+            // Visible with the command's COMMIT, which records it.
+            receipts->appliedInCommit(receipts->indexOf(projection->name()), events.first().position, newCheckpoint);
         }
         return true;
     };

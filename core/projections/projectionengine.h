@@ -21,6 +21,7 @@ namespace cqrs {
 
 class Projector;
 class ProjectorGroup;
+class ReceiptRecorder;
 
 /// The result of replaying the log into a scratch store (time travel).
 struct ReplayResult
@@ -48,8 +49,9 @@ class ProjectionEngine final : public QObject
     Q_OBJECT
 
 public:
-    ProjectionEngine(QString writeDbPath, QString readDbPath, int threads = 1,
-                     QObject* parent = nullptr);
+    /// `recordReceipts`: the projectors record when they applied each event.
+    ProjectionEngine(QString writeDbPath, QString readDbPath, int threads = 1, QObject* parent = nullptr,
+                     bool recordReceipts = true);
     ~ProjectionEngine() override;
 
     using Checkpoints = QHash<QString, qint64>;
@@ -74,6 +76,8 @@ public:
     ProjectionBoard& board() { return m_board; }
     const ProjectionBoard& board() const { return m_board; }
     VisibilityRecorder& recorder() { return m_recorder; }
+    /// The times every event passed through (ReceiptRecorder); thread-safe.
+    ReceiptRecorder& receipts() { return *m_receipts; }
     QString readDbPath() const;
 
     /// New events up to `head` exist (records the head, wakes the
@@ -135,6 +139,7 @@ private:
     QString m_readDbPath;
     ProjectionBoard m_board;
     VisibilityRecorder m_recorder;
+    std::unique_ptr<ReceiptRecorder> m_receipts;
     std::vector<Projector*> m_projectors;
     std::vector<QThread*> m_threads;
     std::vector<ProjectorGroup*> m_groups; // one per thread, living there

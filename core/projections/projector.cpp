@@ -1,6 +1,7 @@
 #include "projections/projector.h"
 
 #include "events/eventfeed.h"
+#include "metrics/receiptrecorder.h"
 #include "metrics/visibilityrecorder.h"
 #include "projections/projectionboard.h"
 #include "util/monotonicclock.h"
@@ -25,12 +26,14 @@ constexpr int maxBatch = 10'000;
 } // namespace
 
 Projector::Projector(std::unique_ptr<Projection> projection, ProjectorGroup* group,
-                     ProjectionBoard* board, VisibilityRecorder* recorder)
+                     ProjectionBoard* board, VisibilityRecorder* recorder, ReceiptRecorder* receipts)
     : m_projection(std::move(projection))
     , m_name(m_projection->name())
     , m_group(group)
     , m_board(board)
     , m_recorder(recorder)
+    , m_receipts(receipts)
+    , m_receiptIndex(receipts ? receipts->indexOf(m_name) : -1)
     , m_savepoint(QStringLiteral("SAVEPOINT \"%1\"").arg(m_name))
     , m_release(QStringLiteral("RELEASE \"%1\"").arg(m_name))
     , m_rollbackTo(QStringLiteral("ROLLBACK TO \"%1\"").arg(m_name))
@@ -419,6 +422,8 @@ bool Projector::finishPlanned(qint64 committedNs, const QString& commitError)
     m_checkpoint = newCheckpoint;
     m_fetchedUpTo = std::max(m_fetchedUpTo, newCheckpoint);
     m_recorder->record(m_name, committedNs, latencies);
+    if (m_receipts && newCheckpoint > planned.base)
+        m_receipts->applied(m_receiptIndex, planned.base + 1, newCheckpoint, committedNs);
     // State first, checkpoint second: whoever sees the new checkpoint also
     // sees the state that goes with it (never "paused" at the head).
     const bool backlog = m_moreInLog
@@ -434,7 +439,7 @@ bool Projector::finishPlanned(qint64 committedNs, const QString& commitError)
     });
     m_board->publishCheckpoint(m_name, m_checkpoint, m_group->readDbPath());
     if (!planned.changes.isEmpty() || applied > 0)
-        Q_EMIT advanced({m_name, m_checkpoint, planned.changes, false});
+        Q_EMIT advanced({m_name, m_checkpoint, planned.changes, false, committedNs});
     return backlog || !m_buffer.empty();
 }
 

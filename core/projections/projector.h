@@ -20,6 +20,7 @@ namespace cqrs {
 class EventFeed;
 class ProjectionBoard;
 class ProjectorGroup;
+class ReceiptRecorder;
 class SqlConnection;
 class VisibilityRecorder;
 
@@ -39,8 +40,9 @@ class Projector final : public QObject
     Q_OBJECT
 
 public:
+    /// `receipts` may be null (times not recorded).
     Projector(std::unique_ptr<Projection> projection, ProjectorGroup* group,
-              ProjectionBoard* board, VisibilityRecorder* recorder);
+              ProjectionBoard* board, VisibilityRecorder* recorder, ReceiptRecorder* receipts = nullptr);
     ~Projector() override;
 
     QString name() const { return m_name; }
@@ -114,6 +116,8 @@ private:
     ProjectorGroup* m_group;
     ProjectionBoard* m_board;
     VisibilityRecorder* m_recorder;
+    ReceiptRecorder* m_receipts;
+    int m_receiptIndex;
     SqlContext* m_sql = nullptr; // the group's, while attached
     // The SAVEPOINT, RELEASE and ROLLBACK TO statements, built once.
     const QString m_savepoint;

@@ -1,6 +1,7 @@
 #include "read/queryservice.h"
 #include "util/threadaudit.h"
 
+#include "metrics/receiptrecorder.h"
 #include "projections/projectionboard.h"
 #include "read/searchquery.h"
 #include "util/sqlconnection.h"
@@ -208,7 +209,8 @@ public:
         QFuture<Result> future = promise->future();
         const Stores snapshot = stores();
         const ProjectionBoard* projections = board;
-        enqueue([promise, options, projection, snapshot, projections, body](QueryConnections& connections) {
+        ReceiptRecorder* waits = receipts;
+        enqueue([promise, options, projection, snapshot, projections, waits, body](QueryConnections& connections) {
             QElapsedTimer timer;
             timer.start();
             Result result;
@@ -220,6 +222,8 @@ public:
             } else if (options.consistency == ConsistencyMode::ReadYourWrites && options.minPosition > 0) {
                 const qint64 reached = projections->waitForCheckpoint(projection, options.minPosition,
                                                                       options.timeoutMs);
+                if (waits) // the receipt of that event says how long its reader waited
+                    waits->readWaited(options.minPosition, timer.nsecsElapsed());
                 if (reached < options.minPosition) {
                     result.meta.stillCatchingUp = true;
                     result.meta.message =
@@ -248,6 +252,7 @@ public:
     }
 
     const ProjectionBoard* board;
+    ReceiptRecorder* receipts = nullptr;
     std::vector<QThread*> threads;
     std::mutex mutex;
     std::condition_variable wake;
@@ -433,6 +438,91 @@ QFuture<SearchResult> QueryService::search(const QString& text, int limit, const
             values << limit;
             return select(db, sql, values, hit, error);
         });
+}
+
+void QueryService::setReceipts(ReceiptRecorder* receipts) { m_pool->receipts = receipts; }
+
+bool ConsistencyReceipt::complete() const
+{
+    for (const ReceiptStep& step : projections) {
+        if (!step.afterCommitMs)
+            return false;
+    }
+    return recorded && !projections.isEmpty();
+}
+
+QFuture<ConsistencyReceipt> QueryService::receipt(qint64 position)
+{
+    auto promise = std::make_shared<QPromise<ConsistencyReceipt>>();
+    promise->start();
+    QFuture<ConsistencyReceipt> future = promise->future();
+    const Stores stores = m_pool->stores();
+    const ProjectionBoard* board = m_pool->board;
+    const ReceiptRecorder* receipts = m_pool->receipts;
+    m_pool->enqueue([promise, position, stores, board, receipts](QueryConnections& connections) {
+        QElapsedTimer timer;
+        timer.start();
+        ConsistencyReceipt receipt;
+        receipt.meta.mode = stores.mode;
+        receipt.meta.position = board->head();
+        QString error;
+        // The event log is the write store's: read it there in every mode.
+        const QSqlDatabase db = connections.database(stores.writeDbPath, &error);
+        if (!db.isValid() || !db.isOpen()) {
+            receipt.meta.error = error.isEmpty() ? QStringLiteral("The query service is stopped.") : error;
+        } else {
+            const bool read = select(
+                db,
+                QStringLiteral("SELECT position, type, aggregate_id, payload, committed_at_ms, committed_mono_ns, "
+                               "command_id, origin FROM events WHERE position = ?"),
+                {position},
+                [&](const QSqlQuery& q) {
+                    StoredEvent stored;
+                    stored.position = q.value(0).toLongLong();
+                    stored.type = eventTypeFromName(q.value(1).toString()).value_or(EventType::OrderPlaced);
+                    stored.aggregateId = q.value(2).toLongLong();
+                    stored.payload = q.value(3).toString().toUtf8();
+                    stored.committedAtMs = q.value(4).toLongLong();
+                    stored.committedMonoNs = q.value(5).toLongLong();
+                    stored.commandId = QUuid::fromString(q.value(6).toString());
+                    stored.origin = originFromName(q.value(7).toString()).value_or(CommandOrigin::Form);
+                    receipt.event = stored.parsed();
+                    receipt.found = true;
+                },
+                &error);
+            if (!read)
+                receipt.meta.error = error;
+        }
+        if (receipts && receipt.found) {
+            const ReceiptRecorder::Times times = receipts->times(position);
+            receipt.oldestRecorded = receipts->oldestKept();
+            receipt.recorded = times.recorded;
+            if (times.recorded) {
+                receipt.submittedNs = times.submittedNs;
+                receipt.committedNs = times.committedNs;
+                receipt.submitToCommitMs = (times.committedNs - times.submittedNs) / 1e6;
+                if (times.readWaitNs > 0)
+                    receipt.readWaitMs = times.readWaitNs / 1e6;
+                const QList<ProjectionStatus> statuses = board->statuses();
+                for (qsizetype p = 0; p < receipts->projections().size(); ++p) {
+                    ReceiptStep step;
+                    step.projection = receipts->projections().at(p);
+                    step.title = step.projection;
+                    for (const ProjectionStatus& status : statuses) {
+                        if (status.name == step.projection)
+                            step.title = status.title;
+                    }
+                    if (times.appliedNs.value(p) > 0)
+                        step.afterCommitMs = (times.appliedNs.value(p) - times.committedNs) / 1e6;
+                    receipt.projections.append(step);
+                }
+            }
+        }
+        receipt.meta.elapsedMs = timer.nsecsElapsed() / 1e6;
+        promise->addResult(receipt);
+        promise->finish();
+    });
+    return future;
 }
 
 } // namespace cqrs

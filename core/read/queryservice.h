@@ -1,6 +1,7 @@
 #pragma once
 
 #include "read/queryresults.h"
+#include "read/receipt.h"
 
 #include <QFuture>
 #include <QString>
@@ -12,6 +13,7 @@ namespace cqrs {
 
 class ProjectionBoard;
 class QueryConnections;
+class ReceiptRecorder;
 
 /// Answers dashboard queries off the caller's thread: a small pool of
 /// worker threads, each with its own read connections, returning value
@@ -42,6 +44,13 @@ public:
     /// The newest `seconds` per-second buckets, oldest first.
     QFuture<RevenueSeries> revenue(int seconds, const ReadOptions& options = {});
     QFuture<SearchResult> search(const QString& text, int limit, const ReadOptions& options = {});
+    /// The event at `position` from the log, and its recorded times.
+    QFuture<ConsistencyReceipt> receipt(qint64 position);
+
+    /// Where the receipts' times are kept, and where read-your-writes
+    /// queries note how long they waited (null: nowhere). Set before the
+    /// first query; it must outlive the service.
+    void setReceipts(ReceiptRecorder* receipts);
 
     /// Stops the workers after the queued queries are answered.
     void stop();
