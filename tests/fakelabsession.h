@@ -12,20 +12,19 @@
 
 namespace cqrs::test {
 
-class FakeLabSession final : public LabSession
-{
+class FakeLabSession final : public LabSession {
 public:
     explicit FakeLabSession(SessionConfig config)
-        : m_config(std::move(config))
-    {
+        : m_config(std::move(config)) {
         m_state.architecture = m_config.architecture;
-        m_state.journal = m_config.architecture == ArchitectureMode::Crud ? JournalMode::Rollback : JournalMode::WriteAheadLog;
+        m_state.journal = m_config.architecture == ArchitectureMode::Crud
+                              ? JournalMode::Rollback
+                              : JournalMode::WriteAheadLog;
         m_state.synchronousUpdate = m_config.synchronousUpdate;
     }
 
     /// A factory whose sessions are also handed to `made` (the newest last).
-    static LabSessionFactory factory(QList<FakeLabSession*>* made)
-    {
+    static LabSessionFactory factory(QList<FakeLabSession*>* made) {
         return [made](const SessionConfig& config) {
             auto session = std::make_unique<FakeLabSession>(config);
             made->append(session.get());
@@ -47,31 +46,26 @@ public:
     int trafficRate = 0;
 
     void sendSnapshot(const LagSnapshot& snapshot) { Q_EMIT snapshotReady(snapshot); }
-    void sendAdvance(const QString& projection, qint64 checkpoint, bool reset)
-    {
+    void sendAdvance(const QString& projection, qint64 checkpoint, bool reset) {
         Q_EMIT advanced(ProjectionAdvance{projection, checkpoint, {}, reset});
     }
 
-    QFuture<StoreInfo> open() override
-    {
+    QFuture<StoreInfo> open() override {
         m_state.phase = SessionState::Phase::Open;
         m_state.opened = StoreInfo{true, {}, {}, false};
         Q_EMIT stateChanged(m_state);
         return QtFuture::makeReadyFuture(m_state.opened);
     }
-    QFuture<void> shutdown(bool) override
-    {
+    QFuture<void> shutdown(bool) override {
         m_state.phase = SessionState::Phase::Closed;
         return QtFuture::makeReadyFuture();
     }
     SessionState state() const override { return m_state; }
-    bool reopenNeededFor(ArchitectureMode mode) const override
-    {
+    bool reopenNeededFor(ArchitectureMode mode) const override {
         return (mode == ArchitectureMode::Crud) != (m_state.journal == JournalMode::Rollback);
     }
 
-    QFuture<CommandResult> submit(Command command) override
-    {
+    QFuture<CommandResult> submit(Command command) override {
         submitted.append(command);
         if (answer)
             return QtFuture::makeReadyFuture(answer(command));
@@ -80,38 +74,50 @@ public:
         return QtFuture::makeReadyFuture(accepted);
     }
 
-    QFuture<OrderPage> recentOrders(int, const ReadOptions&) override { return QtFuture::makeReadyFuture(orders); }
-    QFuture<OrderLookup> order(qint64, const ReadOptions&) override { return QtFuture::makeReadyFuture(OrderLookup{}); }
-    QFuture<CustomerStatsResult> customerStats(const ReadOptions&) override { return QtFuture::makeReadyFuture(customers); }
-    QFuture<ProductSalesResult> productSales(const ReadOptions&) override { return QtFuture::makeReadyFuture(products); }
-    QFuture<RevenueSeries> revenue(int, const ReadOptions&) override { return QtFuture::makeReadyFuture(revenueAnswer); }
+    QFuture<OrderPage> recentOrders(int, const ReadOptions&) override {
+        return QtFuture::makeReadyFuture(orders);
+    }
+    QFuture<OrderLookup> order(qint64, const ReadOptions&) override {
+        return QtFuture::makeReadyFuture(OrderLookup{});
+    }
+    QFuture<CustomerStatsResult> customerStats(const ReadOptions&) override {
+        return QtFuture::makeReadyFuture(customers);
+    }
+    QFuture<ProductSalesResult> productSales(const ReadOptions&) override {
+        return QtFuture::makeReadyFuture(products);
+    }
+    QFuture<RevenueSeries> revenue(int, const ReadOptions&) override {
+        return QtFuture::makeReadyFuture(revenueAnswer);
+    }
+    ViewRowCounts rowsAnswer;
+    QFuture<ViewRowCounts> viewRows() override { return QtFuture::makeReadyFuture(rowsAnswer); }
     ConsistencyReceipt receiptAnswer;
-    QFuture<ConsistencyReceipt> receipt(qint64 position) override
-    {
+    QFuture<ConsistencyReceipt> receipt(qint64 position) override {
         ConsistencyReceipt scripted = receiptAnswer;
         scripted.event.position = position;
         return QtFuture::makeReadyFuture(scripted);
     }
-    QFuture<SearchResult> search(const QString& text, int, const ReadOptions&) override
-    {
+    QFuture<ConsistencyReceipt> orderReceipt(qint64 orderId) override {
+        ConsistencyReceipt scripted = receiptAnswer;
+        scripted.event.aggregateId = orderId;
+        return QtFuture::makeReadyFuture(scripted);
+    }
+    QFuture<SearchResult> search(const QString& text, int, const ReadOptions&) override {
         SearchResult result = searchAnswer;
         result.query = text;
         return QtFuture::makeReadyFuture(result);
     }
 
-    void setArchitecture(ArchitectureMode mode) override
-    {
+    void setArchitecture(ArchitectureMode mode) override {
         m_state.architecture = mode;
         Q_EMIT stateChanged(m_state);
     }
-    void setSynchronousUpdate(bool synchronous) override
-    {
+    void setSynchronousUpdate(bool synchronous) override {
         m_state.synchronousUpdate = m_state.synchronousUpdateActive = synchronous;
         Q_EMIT stateChanged(m_state);
     }
     /// As the real session says it when the read store cannot be attached.
-    void failSynchronousUpdate(const QString& problem)
-    {
+    void failSynchronousUpdate(const QString& problem) {
         m_state.synchronousUpdateActive = false;
         m_state.synchronousProblem = problem;
         Q_EMIT stateChanged(m_state);

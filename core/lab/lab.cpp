@@ -14,23 +14,30 @@ Lab::Lab(LabConfig config, QObject* parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_architecture(m_config.architecture)
-    , m_projectionStore(m_config.architecture == ArchitectureMode::Logical ? ArchitectureMode::Logical
-                                                                           : ArchitectureMode::Physical)
+    , m_projectionStore(m_config.architecture == ArchitectureMode::Logical
+                            ? ArchitectureMode::Logical
+                            : ArchitectureMode::Physical)
     , m_journal(journalFor(m_config.architecture))
     , m_synchronous(m_config.synchronousUpdate)
-    , m_bus(std::make_unique<CommandBus>(this))
-{
+    , m_bus(std::make_unique<CommandBus>(this)) {
     // Its QObjects are children too, so moveToThread() takes them along.
-    m_engine = std::make_unique<ProjectionEngine>(writeDbPath(), projectionStorePath(m_architecture),
-                                                  m_config.projectorThreads, this, m_config.recordReceipts);
+    m_engine = std::make_unique<ProjectionEngine>(
+        writeDbPath(), projectionStorePath(m_architecture), m_config.projectorThreads, this,
+        m_config.recordReceipts);
     m_queries = std::make_unique<QueryService>(&m_engine->board(), m_config.queryThreads);
     m_queries->setReceipts(&m_engine->receipts());
     m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
     m_checkpointer = std::make_unique<WalCheckpointer>(writeDbPath(), 50, this);
     m_readCheckpointer = std::make_unique<WalCheckpointer>(readDbPath(), 50, this);
     CommandBus* bus = m_bus.get();
-    m_lag = std::make_unique<LagMonitor>(writeDbPath(), &m_engine->board(), &m_engine->recorder(),
-                                         [bus] { return bus->counters(); }, this);
+    m_lag = std::make_unique<LagMonitor>(
+        writeDbPath(), &m_engine->board(), &m_engine->recorder(),
+        [bus] {
+            WriteCounters counters = bus->counters();
+            counters.queued = bus->pendingCommands();
+            return counters;
+        },
+        this);
     WalCheckpointer* checkpointers[] = {m_checkpointer.get(), m_readCheckpointer.get()};
     m_lag->setStoreWarnings([checkpointers] {
         QStringList warnings;
@@ -47,20 +54,24 @@ Lab::Lab(LabConfig config, QObject* parent)
     // the commit. (CommandBus::committed fires for the same commits.)
 }
 
-Lab::~Lab() { close(); }
+Lab::~Lab() {
+    close();
+}
 
-QString Lab::writeDbPath() const { return QDir(m_config.dataDir).filePath(QStringLiteral("write.db")); }
-QString Lab::readDbPath() const { return QDir(m_config.dataDir).filePath(QStringLiteral("read.db")); }
+QString Lab::writeDbPath() const {
+    return QDir(m_config.dataDir).filePath(QStringLiteral("write.db"));
+}
+QString Lab::readDbPath() const {
+    return QDir(m_config.dataDir).filePath(QStringLiteral("read.db"));
+}
 
-QString Lab::projectionStorePath(ArchitectureMode mode) const
-{
+QString Lab::projectionStorePath(ArchitectureMode mode) const {
     if (mode == ArchitectureMode::Crud)
         mode = m_projectionStore;
     return mode == ArchitectureMode::Logical ? writeDbPath() : readDbPath();
 }
 
-QFuture<StoreInfo> Lab::open()
-{
+QFuture<StoreInfo> Lab::open() {
     ThreadAudit::checkOwner(this, "Lab::open");
     QDir().mkpath(m_config.dataDir);
     StoreConfig store;
@@ -91,19 +102,18 @@ QFuture<StoreInfo> Lab::open()
     return opened->future();
 }
 
-void Lab::refuseClosed(const std::shared_ptr<QPromise<StoreInfo>>& opened)
-{
+void Lab::refuseClosed(const std::shared_ptr<QPromise<StoreInfo>>& opened) {
     // close() came first: start nothing, say so.
-    opened->addResult(StoreInfo{false, QStringLiteral("The lab was closed while its store was opening."), {}, false});
+    opened->addResult(StoreInfo{
+        false, QStringLiteral("The lab was closed while its store was opening."), {}, false});
     opened->finish();
 }
 
-void Lab::startReadSide(const StoreInfo& info, const std::shared_ptr<QPromise<StoreInfo>>& opened)
-{
+void Lab::startReadSide(const StoreInfo& info, const std::shared_ptr<QPromise<StoreInfo>>& opened) {
     // Preparing the read store runs SQL: on the pool, not on this thread.
     const QString readStore = m_engine->readDbPath();
-    whenReady(QtConcurrent::run([readStore] { return ProjectionEngine::prepareStore(readStore); }), this,
-              [this, opened, info, readStore](const ProjectionEngine::Checkpoints& prepared) {
+    whenReady(QtConcurrent::run([readStore] { return ProjectionEngine::prepareStore(readStore); }),
+              this, [this, opened, info, readStore](const ProjectionEngine::Checkpoints& prepared) {
                   if (m_closed)
                       return refuseClosed(opened);
                   // The store moved meanwhile (an architecture switch): prepare that one.
@@ -120,8 +130,7 @@ void Lab::startReadSide(const StoreInfo& info, const std::shared_ptr<QPromise<St
               });
 }
 
-void Lab::close()
-{
+void Lab::close() {
     ThreadAudit::checkOwner(this, "Lab::close");
     // Writers first, so nothing new arrives; then the read side.
     m_bus->close();
@@ -134,13 +143,11 @@ void Lab::close()
     m_closed = true;
 }
 
-JournalMode Lab::journalFor(ArchitectureMode mode)
-{
+JournalMode Lab::journalFor(ArchitectureMode mode) {
     return mode == ArchitectureMode::Crud ? JournalMode::Rollback : JournalMode::WriteAheadLog;
 }
 
-void Lab::setArchitecture(ArchitectureMode mode)
-{
+void Lab::setArchitecture(ArchitectureMode mode) {
     ThreadAudit::checkOwner(this, "Lab::setArchitecture");
     if (mode == m_architecture)
         return;
@@ -172,8 +179,7 @@ void Lab::setArchitecture(ArchitectureMode mode)
     Q_EMIT architectureChanged(mode);
 }
 
-void Lab::applyRouting()
-{
+void Lab::applyRouting() {
     // applyCheckpointPolicy() follows the projectors to their store.
     m_queries->setStores(m_architecture, writeDbPath(), readDbPath());
     applyInlineHook();
@@ -181,8 +187,7 @@ void Lab::applyRouting()
     Q_EMIT routingChanged();
 }
 
-void Lab::setSynchronousUpdate(bool synchronous)
-{
+void Lab::setSynchronousUpdate(bool synchronous) {
     ThreadAudit::checkOwner(this, "Lab::setSynchronousUpdate");
     if (synchronous == m_synchronous)
         return;
@@ -192,18 +197,20 @@ void Lab::setSynchronousUpdate(bool synchronous)
     Q_EMIT synchronousUpdateChanged(synchronous);
 }
 
-void Lab::applyCheckpointPolicy()
-{
+void Lab::applyCheckpointPolicy() {
     if (!m_open)
         return;
     // A CRUD store opened on the rollback journal has no WAL to checkpoint.
     // A CRUD setting on a WAL store (switched live) keeps SQLite's defaults:
     // the commit that fills the WAL checkpoints, so its cost shows where it
     // falls. CQRS moves checkpoints off the command path.
-    const bool background = m_architecture != ArchitectureMode::Crud && m_journal == JournalMode::WriteAheadLog;
+    const bool background =
+        m_architecture != ArchitectureMode::Crud && m_journal == JournalMode::WriteAheadLog;
     m_bus->configureConnection([background](const QSqlDatabase& db) {
-        execSql(db, background ? QStringLiteral("PRAGMA wal_autocheckpoint = 0")
-                               : QStringLiteral("PRAGMA wal_autocheckpoint = 1000"), nullptr);
+        execSql(db,
+                background ? QStringLiteral("PRAGMA wal_autocheckpoint = 0")
+                           : QStringLiteral("PRAGMA wal_autocheckpoint = 1000"),
+                nullptr);
         execSql(db, QStringLiteral("PRAGMA journal_size_limit = 67108864"), nullptr);
     });
     m_checkpointer->setActive(background);
@@ -218,8 +225,7 @@ void Lab::applyCheckpointPolicy()
         m_readCheckpointer->start();
 }
 
-void Lab::applyInlineHook()
-{
+void Lab::applyInlineHook() {
     if (!m_open)
         return;
     const bool attach = m_projectionStore == ArchitectureMode::Physical;
@@ -233,13 +239,16 @@ void Lab::applyInlineHook()
     // The bus says on its worker whether the read store could be attached;
     // until then the hook counts as active, as the worker runs it next.
     const auto done = [this, serial, wanted](const QString& problem) {
-        QMetaObject::invokeMethod(this, [this, serial, wanted, problem] {
-            if (serial != m_inlineSerial)
-                return; // a later call superseded this one
-            m_inlineActive = wanted && problem.isEmpty();
-            m_inlineProblem = problem;
-            Q_EMIT routingChanged();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, serial, wanted, problem] {
+                if (serial != m_inlineSerial)
+                    return; // a later call superseded this one
+                m_inlineActive = wanted && problem.isEmpty();
+                m_inlineProblem = problem;
+                Q_EMIT routingChanged();
+            },
+            Qt::QueuedConnection);
     };
     m_inlineActive = wanted;
     m_inlineProblem.clear();

@@ -21,8 +21,7 @@
 namespace cqrs {
 
 /// What a session opens with.
-struct SessionConfig
-{
+struct SessionConfig {
     /// Holds write.db and, for physical separation, read.db.
     QString dataDir;
     ArchitectureMode architecture = ArchitectureMode::Physical;
@@ -34,8 +33,7 @@ struct SessionConfig
 };
 
 /// Where a session is in its life, and how its stores are routed, as a value.
-struct SessionState
-{
+struct SessionState {
     enum class Phase { Opening, Open, Failed, Closing, Closed };
 
     Phase phase = Phase::Opening;
@@ -65,8 +63,7 @@ struct SessionState
 /// threads or their SQL. Every call returns at once; answers come back as
 /// futures or signals on the session's thread. Create, use and destroy a
 /// session on one thread.
-class LabSession : public QObject
-{
+class LabSession : public QObject {
     Q_OBJECT
 
 public:
@@ -93,9 +90,14 @@ public:
     virtual QFuture<CustomerStatsResult> customerStats(const ReadOptions& options) = 0;
     virtual QFuture<ProductSalesResult> productSales(const ReadOptions& options) = 0;
     virtual QFuture<RevenueSeries> revenue(int seconds, const ReadOptions& options) = 0;
-    virtual QFuture<SearchResult> search(const QString& text, int limit, const ReadOptions& options) = 0;
+    virtual QFuture<SearchResult> search(const QString& text, int limit,
+                                         const ReadOptions& options) = 0;
+    /// How many rows each view holds.
+    virtual QFuture<ViewRowCounts> viewRows() = 0;
     /// The consistency receipt of the event at `position`.
     virtual QFuture<ConsistencyReceipt> receipt(qint64 position) = 0;
+    /// The consistency receipt of the event that placed order `orderId`.
+    virtual QFuture<ConsistencyReceipt> orderReceipt(qint64 orderId) = 0;
 
     /// A live switch between the CQRS modes (see reopenNeededFor() for CRUD).
     virtual void setArchitecture(ArchitectureMode mode) = 0;

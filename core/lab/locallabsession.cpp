@@ -17,13 +17,11 @@ namespace cqrs {
 /// The session's parts, on the control thread: the Lab, the event stream
 /// and the two simulators (its children). Only that thread starts, switches
 /// and stops them; it tells the session what changed through stateReady().
-struct LocalLabSession::Parts final : public QObject
-{
+struct LocalLabSession::Parts final : public QObject {
     Q_OBJECT
 
 public:
-    explicit Parts(const SessionConfig& config)
-    {
+    explicit Parts(const SessionConfig& config) {
         LabConfig labConfig;
         labConfig.dataDir = config.dataDir;
         labConfig.architecture = config.architecture;
@@ -32,14 +30,14 @@ public:
         lab->projections().setDelay({}, config.delayMs, config.jitterMs);
         stream = new EventStream(lab->writeDbPath(), 500, 50, this);
         traffic = new LoadGenerator(&lab->bus(), config.trafficSeed, false, this);
-        analytics = new AnalyticsLoad(lab->writeDbPath(), lab->readDbPath(), config.trafficSeed + 4, this);
+        analytics =
+            new AnalyticsLoad(lab->writeDbPath(), lab->readDbPath(), config.trafficSeed + 4, this);
         analytics->setMode(config.architecture);
         connect(lab, &Lab::routingChanged, this, &Parts::publish);
     }
 
     /// After the store opened: the event stream and the simulators.
-    void startClients()
-    {
+    void startClients() {
         stream->start();
         // The bus calls the stream from its worker after each commit.
         connect(&lab->bus(), &CommandBus::committed, stream, &EventStream::notifyCommitted,
@@ -51,8 +49,7 @@ public:
     }
 
     /// Writers first (their answers must arrive), then readers.
-    void stopAll()
-    {
+    void stopAll() {
         analytics->stop();
         traffic->stop();
         lab->bus().close(); // its worker calls the stream after each commit
@@ -61,8 +58,7 @@ public:
         running = false;
     }
 
-    void publish()
-    {
+    void publish() {
         SessionState s;
         s.phase = phase;
         s.error = error;
@@ -93,8 +89,7 @@ Q_SIGNALS:
 
 LocalLabSession::LocalLabSession(SessionConfig config, QObject* parent)
     : LabSession(parent)
-    , m_config(std::move(config))
-{
+    , m_config(std::move(config)) {
     qRegisterMetaType<SessionState>();
     m_control = new QThread;
     m_control->setObjectName(QStringLiteral("lab-control"));
@@ -109,14 +104,16 @@ LocalLabSession::LocalLabSession(SessionConfig config, QObject* parent)
 
     // Everything reaches this object queued, on its own thread.
     connect(m_parts, &Parts::stateReady, this, &LocalLabSession::applyState);
-    connect(&m_parts->lab->lag(), &LagMonitor::snapshotReady, this, [this](const LagSnapshot& snapshot) {
-        if (!m_closing)
-            Q_EMIT snapshotReady(snapshot);
-    });
-    connect(&m_parts->lab->projections(), &ProjectionEngine::advanced, this, [this](const ProjectionAdvance& advance) {
-        if (!m_closing)
-            Q_EMIT advanced(advance);
-    });
+    connect(&m_parts->lab->lag(), &LagMonitor::snapshotReady, this,
+            [this](const LagSnapshot& snapshot) {
+                if (!m_closing)
+                    Q_EMIT snapshotReady(snapshot);
+            });
+    connect(&m_parts->lab->projections(), &ProjectionEngine::advanced, this,
+            [this](const ProjectionAdvance& advance) {
+                if (!m_closing)
+                    Q_EMIT advanced(advance);
+            });
     connect(m_parts->stream, &EventStream::eventsAppended, this, [this](const EventList& events) {
         if (!m_closing)
             Q_EMIT eventsAppended(events);
@@ -130,8 +127,7 @@ LocalLabSession::LocalLabSession(SessionConfig config, QObject* parent)
     m_control->start();
 }
 
-LocalLabSession::~LocalLabSession()
-{
+LocalLabSession::~LocalLabSession() {
     if (!m_parts)
         return; // shut down: the control thread finishes on its own
     // Never shut down: do it now, waiting (a window shuts down first).
@@ -149,34 +145,33 @@ LocalLabSession::~LocalLabSession()
     m_control->wait();
 }
 
-LabSessionFactory LocalLabSession::factory()
-{
-    return [](const SessionConfig& config) { return std::make_unique<LocalLabSession>(config); };
+LabSessionFactory LocalLabSession::factory() {
+    return [](const SessionConfig& config) {
+        return std::make_unique<LocalLabSession>(config);
+    };
 }
 
-void LocalLabSession::post(std::function<void(Parts&)> task)
-{
+void LocalLabSession::post(std::function<void(Parts&)> task) {
     if (!m_parts)
         return;
     QMetaObject::invokeMethod(
         m_parts, [parts = m_parts, task = std::move(task)] { task(*parts); }, Qt::QueuedConnection);
 }
 
-void LocalLabSession::applyState(const SessionState& state)
-{
+void LocalLabSession::applyState(const SessionState& state) {
     if (m_closing)
         return;
     m_state = state;
     Q_EMIT stateChanged(m_state);
 }
 
-QFuture<StoreInfo> LocalLabSession::open()
-{
+QFuture<StoreInfo> LocalLabSession::open() {
     auto promise = std::make_shared<QPromise<StoreInfo>>();
     promise->start();
     QFuture<StoreInfo> future = promise->future();
     if (m_opened || !usable()) {
-        promise->addResult(StoreInfo{false, QStringLiteral("This session was opened or shut down already."), {}, false});
+        promise->addResult(StoreInfo{
+            false, QStringLiteral("This session was opened or shut down already."), {}, false});
         promise->finish();
         return future;
     }
@@ -199,8 +194,7 @@ QFuture<StoreInfo> LocalLabSession::open()
     return future;
 }
 
-QFuture<void> LocalLabSession::shutdown(bool deleteStoreFiles)
-{
+QFuture<void> LocalLabSession::shutdown(bool deleteStoreFiles) {
     auto promise = std::make_shared<QPromise<void>>();
     promise->start();
     QFuture<void> future = promise->future();
@@ -218,8 +212,8 @@ QFuture<void> LocalLabSession::shutdown(bool deleteStoreFiles)
             parts->stopAll();
             // Every connection is closed now: the files can go.
             for (const QString& name : {QStringLiteral("write.db"), QStringLiteral("read.db")})
-                for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
-                                              QStringLiteral("-journal")})
+                for (const QString& suffix : {QString(), QStringLiteral("-wal"),
+                                              QStringLiteral("-shm"), QStringLiteral("-journal")})
                     if (!directory.isEmpty())
                         QFile::remove(QDir(directory).filePath(name + suffix));
             delete parts;
@@ -230,52 +224,49 @@ QFuture<void> LocalLabSession::shutdown(bool deleteStoreFiles)
     return future;
 }
 
-bool LocalLabSession::reopenNeededFor(ArchitectureMode mode) const
-{
+bool LocalLabSession::reopenNeededFor(ArchitectureMode mode) const {
     return Lab::journalFor(mode) != m_state.journal;
 }
 
-template<typename T> QFuture<T> LocalLabSession::closedAnswer() const
-{
+template <typename T> QFuture<T> LocalLabSession::closedAnswer() const {
     T answer;
     answer.meta.error = QStringLiteral("The lab is closed.");
     return QtFuture::makeReadyFuture(answer);
 }
 
-QFuture<CommandResult> LocalLabSession::submit(Command command)
-{
+QFuture<CommandResult> LocalLabSession::submit(Command command) {
     if (!usable())
-        return QtFuture::makeReadyFuture(CommandResult::failed(QStringLiteral("The lab is closed.")));
+        return QtFuture::makeReadyFuture(
+            CommandResult::failed(QStringLiteral("The lab is closed.")));
     return m_parts->lab->bus().submit(std::move(command));
 }
 
-QFuture<OrderPage> LocalLabSession::recentOrders(int limit, const ReadOptions& options)
-{
-    return usable() ? m_parts->lab->queries().recentOrders(limit, options) : closedAnswer<OrderPage>();
+QFuture<OrderPage> LocalLabSession::recentOrders(int limit, const ReadOptions& options) {
+    return usable() ? m_parts->lab->queries().recentOrders(limit, options)
+                    : closedAnswer<OrderPage>();
 }
 
-QFuture<OrderLookup> LocalLabSession::order(qint64 orderId, const ReadOptions& options)
-{
+QFuture<OrderLookup> LocalLabSession::order(qint64 orderId, const ReadOptions& options) {
     return usable() ? m_parts->lab->queries().order(orderId, options) : closedAnswer<OrderLookup>();
 }
 
-QFuture<CustomerStatsResult> LocalLabSession::customerStats(const ReadOptions& options)
-{
-    return usable() ? m_parts->lab->queries().customerStats(options) : closedAnswer<CustomerStatsResult>();
+QFuture<CustomerStatsResult> LocalLabSession::customerStats(const ReadOptions& options) {
+    return usable() ? m_parts->lab->queries().customerStats(options)
+                    : closedAnswer<CustomerStatsResult>();
 }
 
-QFuture<ProductSalesResult> LocalLabSession::productSales(const ReadOptions& options)
-{
-    return usable() ? m_parts->lab->queries().productSales(options) : closedAnswer<ProductSalesResult>();
+QFuture<ProductSalesResult> LocalLabSession::productSales(const ReadOptions& options) {
+    return usable() ? m_parts->lab->queries().productSales(options)
+                    : closedAnswer<ProductSalesResult>();
 }
 
-QFuture<RevenueSeries> LocalLabSession::revenue(int seconds, const ReadOptions& options)
-{
-    return usable() ? m_parts->lab->queries().revenue(seconds, options) : closedAnswer<RevenueSeries>();
+QFuture<RevenueSeries> LocalLabSession::revenue(int seconds, const ReadOptions& options) {
+    return usable() ? m_parts->lab->queries().revenue(seconds, options)
+                    : closedAnswer<RevenueSeries>();
 }
 
-QFuture<SearchResult> LocalLabSession::search(const QString& text, int limit, const ReadOptions& options)
-{
+QFuture<SearchResult> LocalLabSession::search(const QString& text, int limit,
+                                              const ReadOptions& options) {
     if (!usable()) {
         SearchResult closed;
         closed.query = text;
@@ -285,13 +276,21 @@ QFuture<SearchResult> LocalLabSession::search(const QString& text, int limit, co
     return m_parts->lab->queries().search(text, limit, options);
 }
 
-QFuture<ConsistencyReceipt> LocalLabSession::receipt(qint64 position)
-{
-    return usable() ? m_parts->lab->queries().receipt(position) : closedAnswer<ConsistencyReceipt>();
+QFuture<ViewRowCounts> LocalLabSession::viewRows() {
+    return usable() ? m_parts->lab->queries().viewRows() : closedAnswer<ViewRowCounts>();
 }
 
-void LocalLabSession::setArchitecture(ArchitectureMode mode)
-{
+QFuture<ConsistencyReceipt> LocalLabSession::receipt(qint64 position) {
+    return usable() ? m_parts->lab->queries().receipt(position)
+                    : closedAnswer<ConsistencyReceipt>();
+}
+
+QFuture<ConsistencyReceipt> LocalLabSession::orderReceipt(qint64 orderId) {
+    return usable() ? m_parts->lab->queries().orderReceipt(orderId)
+                    : closedAnswer<ConsistencyReceipt>();
+}
+
+void LocalLabSession::setArchitecture(ArchitectureMode mode) {
     if (!usable())
         return;
     post([mode](Parts& parts) {
@@ -301,8 +300,7 @@ void LocalLabSession::setArchitecture(ArchitectureMode mode)
     });
 }
 
-void LocalLabSession::setSynchronousUpdate(bool synchronous)
-{
+void LocalLabSession::setSynchronousUpdate(bool synchronous) {
     if (!usable())
         return;
     post([synchronous](Parts& parts) {
@@ -313,54 +311,45 @@ void LocalLabSession::setSynchronousUpdate(bool synchronous)
 
 // The engine's knobs and the simulators' rates are thread-safe. The parts
 // exist until shutdown(), which happens after every call made before it.
-void LocalLabSession::setDelay(const QString& projection, int delayMs, int jitterMs)
-{
+void LocalLabSession::setDelay(const QString& projection, int delayMs, int jitterMs) {
     if (usable())
         m_parts->lab->projections().setDelay(projection, delayMs, jitterMs);
 }
 
-void LocalLabSession::setPaused(const QString& projection, bool paused)
-{
+void LocalLabSession::setPaused(const QString& projection, bool paused) {
     if (usable())
         m_parts->lab->projections().setPaused(projection, paused);
 }
 
-void LocalLabSession::retry(const QString& projection)
-{
+void LocalLabSession::retry(const QString& projection) {
     if (usable())
         m_parts->lab->projections().retry(projection);
 }
 
-void LocalLabSession::rebuild(const QString& projection)
-{
+void LocalLabSession::rebuild(const QString& projection) {
     if (usable() && m_state.isOpen())
         m_parts->lab->projections().rebuild(projection);
 }
 
-void LocalLabSession::setTrafficRate(int ordersPerSecond)
-{
+void LocalLabSession::setTrafficRate(int ordersPerSecond) {
     if (usable())
         m_parts->traffic->setRate(ordersPerSecond);
 }
 
-void LocalLabSession::setAnalyticsRate(int reportsPerSecond)
-{
+void LocalLabSession::setAnalyticsRate(int reportsPerSecond) {
     if (usable())
         m_parts->analytics->setRate(reportsPerSecond);
 }
 
-TrafficStats LocalLabSession::trafficStats() const
-{
+TrafficStats LocalLabSession::trafficStats() const {
     return usable() ? m_parts->traffic->stats() : TrafficStats{};
 }
 
-AnalyticsStats LocalLabSession::analyticsStats() const
-{
+AnalyticsStats LocalLabSession::analyticsStats() const {
     return usable() ? m_parts->analytics->stats() : AnalyticsStats{};
 }
 
-LatencyHistogram LocalLabSession::takeCheckoutWindow()
-{
+LatencyHistogram LocalLabSession::takeCheckoutWindow() {
     return usable() ? m_parts->traffic->takeWindow() : LatencyHistogram{};
 }
 

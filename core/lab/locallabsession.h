@@ -16,8 +16,7 @@ class LoadGenerator;
 /// thread owns them: it opens, switches, stops and joins them, so the
 /// caller's thread never waits and never races their callbacks. Commands,
 /// queries and knobs go straight to the parts that are thread-safe.
-class LocalLabSession final : public LabSession
-{
+class LocalLabSession final : public LabSession {
     Q_OBJECT
 
 public:
@@ -39,8 +38,11 @@ public:
     QFuture<CustomerStatsResult> customerStats(const ReadOptions& options) override;
     QFuture<ProductSalesResult> productSales(const ReadOptions& options) override;
     QFuture<RevenueSeries> revenue(int seconds, const ReadOptions& options) override;
-    QFuture<SearchResult> search(const QString& text, int limit, const ReadOptions& options) override;
+    QFuture<SearchResult> search(const QString& text, int limit,
+                                 const ReadOptions& options) override;
     QFuture<ConsistencyReceipt> receipt(qint64 position) override;
+    QFuture<ConsistencyReceipt> orderReceipt(qint64 orderId) override;
+    QFuture<ViewRowCounts> viewRows() override;
 
     void setArchitecture(ArchitectureMode mode) override;
     void setSynchronousUpdate(bool synchronous) override;
@@ -60,7 +62,7 @@ private:
     void post(std::function<void(Parts&)> task);
     void applyState(const SessionState& state);
     bool usable() const { return m_parts && !m_closing; }
-    template<typename T> QFuture<T> closedAnswer() const;
+    template <typename T> QFuture<T> closedAnswer() const;
 
     SessionConfig m_config;
     QThread* m_control = nullptr;

@@ -28,8 +28,7 @@ enum class ConsistencyMode {
 QString architectureModeName(ArchitectureMode mode);
 std::optional<ArchitectureMode> architectureModeFromName(const QString& name);
 
-struct ReadOptions
-{
+struct ReadOptions {
     ConsistencyMode consistency = ConsistencyMode::Eventual;
     /// Read-your-writes: the position a command returned.
     qint64 minPosition = 0;
@@ -39,8 +38,7 @@ struct ReadOptions
 };
 
 /// What every answer says about itself.
-struct QueryMeta
-{
+struct QueryMeta {
     ArchitectureMode mode = ArchitectureMode::Physical;
     /// The event position the answer reflects (the view's checkpoint).
     qint64 position = 0;
@@ -53,8 +51,7 @@ struct QueryMeta
     bool ok() const { return error.isEmpty(); }
 };
 
-struct OrderSummaryRow
-{
+struct OrderSummaryRow {
     qint64 orderId = 0;
     qint64 customerId = 0;
     QString customerName;
@@ -68,21 +65,18 @@ struct OrderSummaryRow
     friend bool operator==(const OrderSummaryRow&, const OrderSummaryRow&) = default;
 };
 
-struct OrderPage
-{
+struct OrderPage {
     QueryMeta meta;
     QList<OrderSummaryRow> rows;
     qint64 totalOrders = 0;
 };
 
-struct OrderLookup
-{
+struct OrderLookup {
     QueryMeta meta;
     std::optional<OrderSummaryRow> order;
 };
 
-struct CustomerStatsRow
-{
+struct CustomerStatsRow {
     qint64 customerId = 0;
     QString name;
     QString city;
@@ -95,14 +89,12 @@ struct CustomerStatsRow
     friend bool operator==(const CustomerStatsRow&, const CustomerStatsRow&) = default;
 };
 
-struct CustomerStatsResult
-{
+struct CustomerStatsResult {
     QueryMeta meta;
     QList<CustomerStatsRow> rows;
 };
 
-struct ProductSalesRow
-{
+struct ProductSalesRow {
     qint64 productId = 0;
     QString sku;
     QString name;
@@ -116,14 +108,12 @@ struct ProductSalesRow
     friend bool operator==(const ProductSalesRow&, const ProductSalesRow&) = default;
 };
 
-struct ProductSalesResult
-{
+struct ProductSalesResult {
     QueryMeta meta;
     QList<ProductSalesRow> rows;
 };
 
-struct RevenuePoint
-{
+struct RevenuePoint {
     qint64 second = 0;
     qint64 ordersPlaced = 0;
     qint64 revenueCents = 0;
@@ -133,23 +123,29 @@ struct RevenuePoint
     friend bool operator==(const RevenuePoint&, const RevenuePoint&) = default;
 };
 
-struct RevenueSeries
-{
+struct RevenueSeries {
     QueryMeta meta;
     /// Oldest first.
     QList<RevenuePoint> points;
 };
 
-struct SearchHit
-{
+struct SearchHit {
     QString kind; // "order", "customer" or "product"
     qint64 ref = 0;
     QString title;
     QString body;
 };
 
-struct SearchResult
-{
+/// How many rows each view holds, in the store the queries read.
+struct ViewRowCounts {
+    QueryMeta meta;
+    /// Projection name and its rows, in createProjections() order.
+    QList<QPair<QString, qint64>> rows;
+    /// The file the views live in.
+    QString storePath;
+};
+
+struct SearchResult {
     QueryMeta meta;
     QString query;
     QList<SearchHit> hits;

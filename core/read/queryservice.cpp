@@ -19,8 +19,7 @@
 
 namespace cqrs {
 
-QString architectureModeName(ArchitectureMode mode)
-{
+QString architectureModeName(ArchitectureMode mode) {
     switch (mode) {
     case ArchitectureMode::Crud:
         return QStringLiteral("crud");
@@ -32,8 +31,7 @@ QString architectureModeName(ArchitectureMode mode)
     return {};
 }
 
-std::optional<ArchitectureMode> architectureModeFromName(const QString& name)
-{
+std::optional<ArchitectureMode> architectureModeFromName(const QString& name) {
     for (ArchitectureMode mode :
          {ArchitectureMode::Crud, ArchitectureMode::Logical, ArchitectureMode::Physical}) {
         if (architectureModeName(mode) == name)
@@ -43,20 +41,13 @@ std::optional<ArchitectureMode> architectureModeFromName(const QString& name)
 }
 
 /// The read connections of one query thread, opened on first use.
-class QueryConnections final
-{
+class QueryConnections final {
 public:
     explicit QueryConnections(bool closed = false)
-        : m_closed(closed)
-    {
-    }
-    ~QueryConnections()
-    {
-        m_connections.clear();
-    }
+        : m_closed(closed) {}
+    ~QueryConnections() { m_connections.clear(); }
 
-    QSqlDatabase database(const QString& path, QString* error)
-    {
+    QSqlDatabase database(const QString& path, QString* error) {
         if (m_closed) {
             *error = QStringLiteral("The query service is stopped.");
             return {};
@@ -79,22 +70,19 @@ private:
 
 namespace {
 
-struct Stores
-{
+struct Stores {
     ArchitectureMode mode = ArchitectureMode::Physical;
     QString writeDbPath;
     QString readDbPath;
 
-    QString pathFor(ArchitectureMode m) const
-    {
+    QString pathFor(ArchitectureMode m) const {
         return m == ArchitectureMode::Physical ? readDbPath : writeDbPath;
     }
 };
 
 /// Runs `sql` with `values` bound in order and calls `row` for each result row.
 bool select(const QSqlDatabase& db, const QString& sql, const QVariantList& values,
-            const std::function<void(const QSqlQuery&)>& row, QString* error)
-{
+            const std::function<void(const QSqlQuery&)>& row, QString* error) {
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.prepare(sql)) {
@@ -112,8 +100,7 @@ bool select(const QSqlDatabase& db, const QString& sql, const QVariantList& valu
     return true;
 }
 
-OrderSummaryRow orderRow(const QSqlQuery& q)
-{
+OrderSummaryRow orderRow(const QSqlQuery& q) {
     return {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
             q.value(3).toInt(),      q.value(4).toInt(),      q.value(5).toLongLong(),
             q.value(6).toString(),   q.value(7).toLongLong(), q.value(8).toLongLong()};
@@ -130,14 +117,12 @@ const QString orderCrudColumns = QStringLiteral(
 
 } // namespace
 
-class QueryService::Pool
-{
+class QueryService::Pool {
 public:
     using Job = std::function<void(QueryConnections&)>;
 
     Pool(const ProjectionBoard* projectionBoard, int threadCount)
-        : board(projectionBoard)
-    {
+        : board(projectionBoard) {
         for (int i = 0; i < std::max(1, threadCount); ++i) {
             QThread* thread = QThread::create([this] { run(); });
             thread->setObjectName(QStringLiteral("query-%1").arg(i));
@@ -148,8 +133,7 @@ public:
 
     ~Pool() { stop(); }
 
-    void stop()
-    {
+    void stop() {
         ThreadAudit::noteWait("QueryService::stop");
         {
             std::lock_guard lock(mutex);
@@ -163,8 +147,7 @@ public:
         threads.clear();
     }
 
-    void enqueue(Job job)
-    {
+    void enqueue(Job job) {
         {
             std::lock_guard lock(mutex);
             if (!stopping) {
@@ -177,8 +160,7 @@ public:
         job(closed); // answers at once that the service is stopped
     }
 
-    void run()
-    {
+    void run() {
         QueryConnections connections;
         while (true) {
             Job job;
@@ -194,23 +176,23 @@ public:
         }
     }
 
-    Stores stores() const
-    {
+    Stores stores() const {
         std::lock_guard lock(storesMutex);
         return current;
     }
 
     template <typename Result>
-    QFuture<Result> submit(const ReadOptions& options, const QString& projection,
-                           std::function<bool(Result&, const QSqlDatabase&, ArchitectureMode, QString*)> body)
-    {
+    QFuture<Result>
+    submit(const ReadOptions& options, const QString& projection,
+           std::function<bool(Result&, const QSqlDatabase&, ArchitectureMode, QString*)> body) {
         auto promise = std::make_shared<QPromise<Result>>();
         promise->start();
         QFuture<Result> future = promise->future();
         const Stores snapshot = stores();
         const ProjectionBoard* projections = board;
         ReceiptRecorder* waits = receipts;
-        enqueue([promise, options, projection, snapshot, projections, waits, body](QueryConnections& connections) {
+        enqueue([promise, options, projection, snapshot, projections, waits,
+                 body](QueryConnections& connections) {
             QElapsedTimer timer;
             timer.start();
             Result result;
@@ -219,9 +201,10 @@ public:
             if (mode == ArchitectureMode::Crud) {
                 // The write tables are always current: nothing to wait for.
                 result.meta.position = projections->head();
-            } else if (options.consistency == ConsistencyMode::ReadYourWrites && options.minPosition > 0) {
-                const qint64 reached = projections->waitForCheckpoint(projection, options.minPosition,
-                                                                      options.timeoutMs);
+            } else if (options.consistency == ConsistencyMode::ReadYourWrites &&
+                       options.minPosition > 0) {
+                const qint64 reached = projections->waitForCheckpoint(
+                    projection, options.minPosition, options.timeoutMs);
                 if (waits) // the receipt of that event says how long its reader waited
                     waits->readWaited(options.minPosition, timer.nsecsElapsed());
                 if (reached < options.minPosition) {
@@ -240,7 +223,8 @@ public:
             QString error;
             const QSqlDatabase db = connections.database(snapshot.pathFor(mode), &error);
             if (!db.isValid() || !db.isOpen()) {
-                result.meta.error = error.isEmpty() ? QStringLiteral("The query service is stopped.") : error;
+                result.meta.error =
+                    error.isEmpty() ? QStringLiteral("The query service is stopped.") : error;
             } else if (!body(result, db, mode, &error)) {
                 result.meta.error = error;
             }
@@ -263,8 +247,7 @@ public:
 };
 
 QueryService::QueryService(const ProjectionBoard* board, int threadCount)
-    : m_pool(std::make_unique<Pool>(board, threadCount))
-{
+    : m_pool(std::make_unique<Pool>(board, threadCount)) {
     qRegisterMetaType<OrderPage>();
     qRegisterMetaType<CustomerStatsResult>();
     qRegisterMetaType<ProductSalesResult>();
@@ -274,52 +257,60 @@ QueryService::QueryService(const ProjectionBoard* board, int threadCount)
 
 QueryService::~QueryService() = default;
 
-void QueryService::stop() { m_pool->stop(); }
+void QueryService::stop() {
+    m_pool->stop();
+}
 
 void QueryService::setStores(ArchitectureMode mode, const QString& writeDbPath,
-                             const QString& readDbPath)
-{
+                             const QString& readDbPath) {
     std::lock_guard lock(m_pool->storesMutex);
     m_pool->current = {mode, writeDbPath, readDbPath};
 }
 
-ArchitectureMode QueryService::mode() const { return m_pool->stores().mode; }
+ArchitectureMode QueryService::mode() const {
+    return m_pool->stores().mode;
+}
 
-QFuture<OrderPage> QueryService::recentOrders(int limit, const ReadOptions& options)
-{
+QFuture<OrderPage> QueryService::recentOrders(int limit, const ReadOptions& options) {
     return m_pool->submit<OrderPage>(
         options, QStringLiteral("order_summary"),
         [limit](OrderPage& page, const QSqlDatabase& db, ArchitectureMode mode, QString* error) {
             const bool crud = mode == ArchitectureMode::Crud;
-            const QString sql = crud ? orderCrudColumns + QStringLiteral(" GROUP BY o.id ORDER BY o.id DESC LIMIT ?")
-                                     : orderViewColumns + QStringLiteral(" ORDER BY order_id DESC LIMIT ?");
-            if (!select(db, sql, {limit}, [&](const QSqlQuery& q) { page.rows.append(orderRow(q)); }, error))
+            const QString sql =
+                crud
+                    ? orderCrudColumns + QStringLiteral(" GROUP BY o.id ORDER BY o.id DESC LIMIT ?")
+                    : orderViewColumns + QStringLiteral(" ORDER BY order_id DESC LIMIT ?");
+            if (!select(
+                    db, sql, {limit}, [&](const QSqlQuery& q) { page.rows.append(orderRow(q)); },
+                    error))
                 return false;
-            return select(db,
-                          crud ? QStringLiteral("SELECT COUNT(*) FROM orders")
-                               : QStringLiteral("SELECT COUNT(*) FROM rv_order_summary"),
-                          {}, [&](const QSqlQuery& q) { page.totalOrders = q.value(0).toLongLong(); },
-                          error);
+            return select(
+                db,
+                crud ? QStringLiteral("SELECT COUNT(*) FROM orders")
+                     : QStringLiteral("SELECT COUNT(*) FROM rv_order_summary"),
+                {}, [&](const QSqlQuery& q) { page.totalOrders = q.value(0).toLongLong(); }, error);
         });
 }
 
-QFuture<OrderLookup> QueryService::order(qint64 orderId, const ReadOptions& options)
-{
+QFuture<OrderLookup> QueryService::order(qint64 orderId, const ReadOptions& options) {
     return m_pool->submit<OrderLookup>(
         options, QStringLiteral("order_summary"),
-        [orderId](OrderLookup& lookup, const QSqlDatabase& db, ArchitectureMode mode, QString* error) {
-            const QString sql = mode == ArchitectureMode::Crud
-                                    ? orderCrudColumns + QStringLiteral(" WHERE o.id = ? GROUP BY o.id")
-                                    : orderViewColumns + QStringLiteral(" WHERE order_id = ?");
-            return select(db, sql, {orderId}, [&](const QSqlQuery& q) { lookup.order = orderRow(q); }, error);
+        [orderId](OrderLookup& lookup, const QSqlDatabase& db, ArchitectureMode mode,
+                  QString* error) {
+            const QString sql =
+                mode == ArchitectureMode::Crud
+                    ? orderCrudColumns + QStringLiteral(" WHERE o.id = ? GROUP BY o.id")
+                    : orderViewColumns + QStringLiteral(" WHERE order_id = ?");
+            return select(
+                db, sql, {orderId}, [&](const QSqlQuery& q) { lookup.order = orderRow(q); }, error);
         });
 }
 
-QFuture<CustomerStatsResult> QueryService::customerStats(const ReadOptions& options)
-{
+QFuture<CustomerStatsResult> QueryService::customerStats(const ReadOptions& options) {
     return m_pool->submit<CustomerStatsResult>(
         options, QStringLiteral("customer_stats"),
-        [](CustomerStatsResult& result, const QSqlDatabase& db, ArchitectureMode mode, QString* error) {
+        [](CustomerStatsResult& result, const QSqlDatabase& db, ArchitectureMode mode,
+           QString* error) {
             const QString sql =
                 mode == ArchitectureMode::Crud
                     ? QStringLiteral(
@@ -331,78 +322,97 @@ QFuture<CustomerStatsResult> QueryService::customerStats(const ReadOptions& opti
                           " COALESCE(MAX(o.placed_at_ms), 0)"
                           " FROM customers c LEFT JOIN orders o ON o.customer_id = c.id"
                           " GROUP BY c.id ORDER BY c.id")
-                    : QStringLiteral("SELECT customer_id, name, city, orders, cancelled, "
-                                     "total_spent_cents, avg_order_cents, COALESCE(last_order_ms, 0) "
-                                     "FROM rv_customer_stats ORDER BY customer_id");
-            return select(db, sql, {}, [&](const QSqlQuery& q) {
-                result.rows.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                                    q.value(3).toLongLong(), q.value(4).toLongLong(), q.value(5).toLongLong(),
-                                    q.value(6).toLongLong(), q.value(7).toLongLong()});
-            }, error);
+                    : QStringLiteral(
+                          "SELECT customer_id, name, city, orders, cancelled, "
+                          "total_spent_cents, avg_order_cents, COALESCE(last_order_ms, 0) "
+                          "FROM rv_customer_stats ORDER BY customer_id");
+            return select(
+                db, sql, {},
+                [&](const QSqlQuery& q) {
+                    result.rows.append({q.value(0).toLongLong(), q.value(1).toString(),
+                                        q.value(2).toString(), q.value(3).toLongLong(),
+                                        q.value(4).toLongLong(), q.value(5).toLongLong(),
+                                        q.value(6).toLongLong(), q.value(7).toLongLong()});
+                },
+                error);
         });
 }
 
-QFuture<ProductSalesResult> QueryService::productSales(const ReadOptions& options)
-{
+QFuture<ProductSalesResult> QueryService::productSales(const ReadOptions& options) {
     return m_pool->submit<ProductSalesResult>(
         options, QStringLiteral("product_sales"),
-        [](ProductSalesResult& result, const QSqlDatabase& db, ArchitectureMode mode, QString* error) {
+        [](ProductSalesResult& result, const QSqlDatabase& db, ArchitectureMode mode,
+           QString* error) {
             const QString sql =
                 mode == ArchitectureMode::Crud
                     ? QStringLiteral(
                           "SELECT p.id, p.sku, p.name, p.category,"
                           " COALESCE(SUM(CASE WHEN o.status = 'placed' THEN l.quantity END), 0),"
-                          " COALESCE(SUM(CASE WHEN o.status = 'placed' THEN l.quantity * l.unit_price_cents END), 0),"
+                          " COALESCE(SUM(CASE WHEN o.status = 'placed' THEN l.quantity * "
+                          "l.unit_price_cents END), 0),"
                           " p.price_cents, p.stock, p.discontinued"
                           " FROM products p LEFT JOIN order_lines l ON l.product_id = p.id"
                           " LEFT JOIN orders o ON o.id = l.order_id GROUP BY p.id ORDER BY p.id")
-                    : QStringLiteral("SELECT product_id, sku, name, category, units_sold, revenue_cents, "
-                                     "price_cents, stock, discontinued FROM rv_product_sales "
-                                     "ORDER BY product_id");
-            return select(db, sql, {}, [&](const QSqlQuery& q) {
-                result.rows.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                                    q.value(3).toString(), q.value(4).toLongLong(), q.value(5).toLongLong(),
-                                    q.value(6).toLongLong(), q.value(7).toLongLong(), q.value(8).toBool()});
-            }, error);
+                    : QStringLiteral(
+                          "SELECT product_id, sku, name, category, units_sold, revenue_cents, "
+                          "price_cents, stock, discontinued FROM rv_product_sales "
+                          "ORDER BY product_id");
+            return select(
+                db, sql, {},
+                [&](const QSqlQuery& q) {
+                    result.rows.append(
+                        {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                         q.value(3).toString(), q.value(4).toLongLong(), q.value(5).toLongLong(),
+                         q.value(6).toLongLong(), q.value(7).toLongLong(), q.value(8).toBool()});
+                },
+                error);
         });
 }
 
-QFuture<RevenueSeries> QueryService::revenue(int seconds, const ReadOptions& options)
-{
+QFuture<RevenueSeries> QueryService::revenue(int seconds, const ReadOptions& options) {
     return m_pool->submit<RevenueSeries>(
         options, QStringLiteral("revenue_timeline"),
-        [seconds](RevenueSeries& series, const QSqlDatabase& db, ArchitectureMode mode, QString* error) {
+        [seconds](RevenueSeries& series, const QSqlDatabase& db, ArchitectureMode mode,
+                  QString* error) {
             const QString sql =
                 mode == ArchitectureMode::Crud
-                    ? QStringLiteral(
-                          "SELECT second, SUM(placed), SUM(revenue), SUM(cancelled), SUM(refunded) FROM ("
-                          " SELECT placed_at_ms / 1000 AS second, 1 AS placed, total_cents AS revenue,"
-                          "  0 AS cancelled, 0 AS refunded FROM orders"
-                          " UNION ALL SELECT cancelled_at_ms / 1000, 0, 0, 1, total_cents FROM orders"
-                          "  WHERE status = 'cancelled')"
-                          " GROUP BY second ORDER BY second DESC LIMIT ?")
-                    : QStringLiteral("SELECT second, orders_placed, revenue_cents, orders_cancelled, "
-                                     "refunded_cents FROM rv_revenue_timeline ORDER BY second DESC LIMIT ?");
-            const bool ok = select(db, sql, {seconds}, [&](const QSqlQuery& q) {
-                series.points.prepend({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong(),
-                                       q.value(3).toLongLong(), q.value(4).toLongLong()});
-            }, error);
+                    ? QStringLiteral("SELECT second, SUM(placed), SUM(revenue), SUM(cancelled), "
+                                     "SUM(refunded) FROM ("
+                                     " SELECT placed_at_ms / 1000 AS second, 1 AS placed, "
+                                     "total_cents AS revenue,"
+                                     "  0 AS cancelled, 0 AS refunded FROM orders"
+                                     " UNION ALL SELECT cancelled_at_ms / 1000, 0, 0, 1, "
+                                     "total_cents FROM orders"
+                                     "  WHERE status = 'cancelled')"
+                                     " GROUP BY second ORDER BY second DESC LIMIT ?")
+                    : QStringLiteral(
+                          "SELECT second, orders_placed, revenue_cents, orders_cancelled, "
+                          "refunded_cents FROM rv_revenue_timeline ORDER BY second DESC LIMIT ?");
+            const bool ok = select(
+                db, sql, {seconds},
+                [&](const QSqlQuery& q) {
+                    series.points.prepend({q.value(0).toLongLong(), q.value(1).toLongLong(),
+                                           q.value(2).toLongLong(), q.value(3).toLongLong(),
+                                           q.value(4).toLongLong()});
+                },
+                error);
             return ok;
         });
 }
 
-QFuture<SearchResult> QueryService::search(const QString& text, int limit, const ReadOptions& options)
-{
+QFuture<SearchResult> QueryService::search(const QString& text, int limit,
+                                           const ReadOptions& options) {
     const QStringList terms = SearchQuery::terms(text);
     return m_pool->submit<SearchResult>(
         options, QStringLiteral("search_index"),
-        [terms, limit, text](SearchResult& result, const QSqlDatabase& db, ArchitectureMode mode, QString* error) {
+        [terms, limit, text](SearchResult& result, const QSqlDatabase& db, ArchitectureMode mode,
+                             QString* error) {
             result.query = text;
             if (terms.isEmpty())
                 return true;
             const auto hit = [&](const QSqlQuery& q) {
-                result.hits.append({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toString(),
-                                    q.value(3).toString()});
+                result.hits.append({q.value(0).toString(), q.value(1).toLongLong(),
+                                    q.value(2).toString(), q.value(3).toString()});
             };
             if (mode != ArchitectureMode::Crud)
                 return select(db,
@@ -415,35 +425,39 @@ QFuture<SearchResult> QueryService::search(const QString& text, int limit, const
             for (const QString& term : terms) {
                 const QString pattern = SearchQuery::likePattern(term);
                 orderConditions << QStringLiteral(
-                    "(c.name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM order_lines l JOIN products p "
+                    "(c.name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM order_lines l JOIN "
+                    "products p "
                     "ON p.id = l.product_id WHERE l.order_id = o.id AND (p.name LIKE ? ESCAPE '\\' "
                     "OR p.sku LIKE ? ESCAPE '\\' OR p.category LIKE ? ESCAPE '\\')))");
                 orderValues << pattern << pattern << pattern << pattern;
-                customerConditions << QStringLiteral(
-                    "(name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR city LIKE ? ESCAPE '\\')");
+                customerConditions << QStringLiteral("(name LIKE ? ESCAPE '\\' OR email LIKE ? "
+                                                     "ESCAPE '\\' OR city LIKE ? ESCAPE '\\')");
                 customerValues << pattern << pattern << pattern;
-                productConditions << QStringLiteral(
-                    "(name LIKE ? ESCAPE '\\' OR sku LIKE ? ESCAPE '\\' OR category LIKE ? ESCAPE '\\')");
+                productConditions << QStringLiteral("(name LIKE ? ESCAPE '\\' OR sku LIKE ? ESCAPE "
+                                                    "'\\' OR category LIKE ? ESCAPE '\\')");
                 productValues << pattern << pattern << pattern;
             }
-            const QString sql = QStringLiteral(
-                "SELECT 'customer', id, name, email || ' ' || city FROM customers WHERE %1 "
-                "UNION ALL SELECT 'product', id, name, sku || ' ' || category FROM products WHERE %2 "
-                "UNION ALL SELECT 'order', o.id, 'Order #' || o.id, c.name FROM orders o "
-                "JOIN customers c ON c.id = o.customer_id WHERE %3 LIMIT ?")
-                                    .arg(customerConditions.join(QStringLiteral(" AND ")),
-                                         productConditions.join(QStringLiteral(" AND ")),
-                                         orderConditions.join(QStringLiteral(" AND ")));
+            const QString sql =
+                QStringLiteral(
+                    "SELECT 'customer', id, name, email || ' ' || city FROM customers WHERE %1 "
+                    "UNION ALL SELECT 'product', id, name, sku || ' ' || category FROM products "
+                    "WHERE %2 "
+                    "UNION ALL SELECT 'order', o.id, 'Order #' || o.id, c.name FROM orders o "
+                    "JOIN customers c ON c.id = o.customer_id WHERE %3 LIMIT ?")
+                    .arg(customerConditions.join(QStringLiteral(" AND ")),
+                         productConditions.join(QStringLiteral(" AND ")),
+                         orderConditions.join(QStringLiteral(" AND ")));
             QVariantList values = customerValues + productValues + orderValues;
             values << limit;
             return select(db, sql, values, hit, error);
         });
 }
 
-void QueryService::setReceipts(ReceiptRecorder* receipts) { m_pool->receipts = receipts; }
+void QueryService::setReceipts(ReceiptRecorder* receipts) {
+    m_pool->receipts = receipts;
+}
 
-bool ConsistencyReceipt::complete() const
-{
+bool ConsistencyReceipt::complete() const {
     for (const ReceiptStep& step : projections) {
         if (!step.afterCommitMs)
             return false;
@@ -451,15 +465,54 @@ bool ConsistencyReceipt::complete() const
     return recorded && !projections.isEmpty();
 }
 
-QFuture<ConsistencyReceipt> QueryService::receipt(qint64 position)
-{
+QFuture<ViewRowCounts> QueryService::viewRows() {
+    ReadOptions options;
+    const Stores stores = m_pool->stores();
+    // In CRUD the views are the ones the projectors keep for a switch back.
+    options.mode = stores.mode == ArchitectureMode::Crud ? ArchitectureMode::Physical : stores.mode;
+    return m_pool->submit<ViewRowCounts>(
+        options, QStringLiteral("order_summary"),
+        [path = stores.pathFor(*options.mode)](ViewRowCounts& result, const QSqlDatabase& db,
+                                               ArchitectureMode, QString* error) {
+            result.storePath = path;
+            for (const auto& [name, table] :
+                 std::initializer_list<std::pair<const char*, const char*>>{
+                     {"order_summary", "rv_order_summary"},
+                     {"customer_stats", "rv_customer_stats"},
+                     {"product_sales", "rv_product_sales"},
+                     {"revenue_timeline", "rv_revenue_timeline"},
+                     {"search_index", "rv_search"}}) {
+                qint64 rows = 0;
+                if (!select(
+                        db, QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1StringView(table)),
+                        {}, [&](const QSqlQuery& q) { rows = q.value(0).toLongLong(); }, error))
+                    return false;
+                result.rows.append({QLatin1StringView(name).toString(), rows});
+            }
+            return true;
+        });
+}
+
+QFuture<ConsistencyReceipt> QueryService::receipt(qint64 position) {
+    return receiptOf(QStringLiteral("position = ?"), position);
+}
+
+QFuture<ConsistencyReceipt> QueryService::orderReceipt(qint64 orderId) {
+    // Scanning back from the head, the placing is found after the events
+    // since it: a few for a recent order.
+    return receiptOf(
+        QStringLiteral("type = 'OrderPlaced' AND aggregate_id = ? ORDER BY position DESC LIMIT 1"),
+        orderId);
+}
+
+QFuture<ConsistencyReceipt> QueryService::receiptOf(const QString& where, qint64 key) {
     auto promise = std::make_shared<QPromise<ConsistencyReceipt>>();
     promise->start();
     QFuture<ConsistencyReceipt> future = promise->future();
     const Stores stores = m_pool->stores();
     const ProjectionBoard* board = m_pool->board;
     const ReceiptRecorder* receipts = m_pool->receipts;
-    m_pool->enqueue([promise, position, stores, board, receipts](QueryConnections& connections) {
+    m_pool->enqueue([promise, where, key, stores, board, receipts](QueryConnections& connections) {
         QElapsedTimer timer;
         timer.start();
         ConsistencyReceipt receipt;
@@ -469,23 +522,28 @@ QFuture<ConsistencyReceipt> QueryService::receipt(qint64 position)
         // The event log is the write store's: read it there in every mode.
         const QSqlDatabase db = connections.database(stores.writeDbPath, &error);
         if (!db.isValid() || !db.isOpen()) {
-            receipt.meta.error = error.isEmpty() ? QStringLiteral("The query service is stopped.") : error;
+            receipt.meta.error =
+                error.isEmpty() ? QStringLiteral("The query service is stopped.") : error;
         } else {
             const bool read = select(
                 db,
-                QStringLiteral("SELECT position, type, aggregate_id, payload, committed_at_ms, committed_mono_ns, "
-                               "command_id, origin FROM events WHERE position = ?"),
-                {position},
+                QStringLiteral("SELECT position, type, aggregate_id, payload, committed_at_ms, "
+                               "committed_mono_ns, "
+                               "command_id, origin FROM events WHERE ") +
+                    where,
+                {key},
                 [&](const QSqlQuery& q) {
                     StoredEvent stored;
                     stored.position = q.value(0).toLongLong();
-                    stored.type = eventTypeFromName(q.value(1).toString()).value_or(EventType::OrderPlaced);
+                    stored.type =
+                        eventTypeFromName(q.value(1).toString()).value_or(EventType::OrderPlaced);
                     stored.aggregateId = q.value(2).toLongLong();
                     stored.payload = q.value(3).toString().toUtf8();
                     stored.committedAtMs = q.value(4).toLongLong();
                     stored.committedMonoNs = q.value(5).toLongLong();
                     stored.commandId = QUuid::fromString(q.value(6).toString());
-                    stored.origin = originFromName(q.value(7).toString()).value_or(CommandOrigin::Form);
+                    stored.origin =
+                        originFromName(q.value(7).toString()).value_or(CommandOrigin::Form);
                     receipt.event = stored.parsed();
                     receipt.found = true;
                 },
@@ -494,7 +552,7 @@ QFuture<ConsistencyReceipt> QueryService::receipt(qint64 position)
                 receipt.meta.error = error;
         }
         if (receipts && receipt.found) {
-            const ReceiptRecorder::Times times = receipts->times(position);
+            const ReceiptRecorder::Times times = receipts->times(receipt.event.position);
             receipt.oldestRecorded = receipts->oldestKept();
             receipt.recorded = times.recorded;
             if (times.recorded) {

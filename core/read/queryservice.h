@@ -25,8 +25,7 @@ class ReceiptRecorder;
 /// Read-your-writes waits on the projection board until the view has
 /// applied the caller's position, or reports "still catching up" at the
 /// deadline; it never hangs.
-class QueryService final
-{
+class QueryService final {
 public:
     explicit QueryService(const ProjectionBoard* board, int threadCount = 3);
     ~QueryService();
@@ -44,8 +43,13 @@ public:
     /// The newest `seconds` per-second buckets, oldest first.
     QFuture<RevenueSeries> revenue(int seconds, const ReadOptions& options = {});
     QFuture<SearchResult> search(const QString& text, int limit, const ReadOptions& options = {});
+    /// The rows of every view in the store the queries read now (CQRS
+    /// modes; in CRUD the store the projectors keep warm).
+    QFuture<ViewRowCounts> viewRows();
     /// The event at `position` from the log, and its recorded times.
     QFuture<ConsistencyReceipt> receipt(qint64 position);
+    /// The receipt of the event that placed order `orderId`.
+    QFuture<ConsistencyReceipt> orderReceipt(qint64 orderId);
 
     /// Where the receipts' times are kept, and where read-your-writes
     /// queries note how long they waited (null: nowhere). Set before the
@@ -56,6 +60,9 @@ public:
     void stop();
 
 private:
+    /// The receipt of the event `where` (with one `?`, bound to `key`) finds.
+    QFuture<ConsistencyReceipt> receiptOf(const QString& where, qint64 key);
+
     class Pool;
     std::unique_ptr<Pool> m_pool;
 };

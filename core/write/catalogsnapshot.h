@@ -6,8 +6,7 @@
 
 namespace cqrs {
 
-struct ProductInfo
-{
+struct ProductInfo {
     qint64 id = 0;
     QString sku;
     QString name;
@@ -18,8 +17,7 @@ struct ProductInfo
     int version = 1;
 };
 
-struct CustomerInfo
-{
+struct CustomerInfo {
     qint64 id = 0;
     QString name;
     QString email;
@@ -27,16 +25,14 @@ struct CustomerInfo
 };
 
 /// The products and customers as the write store has them right now.
-struct CatalogSnapshot
-{
+struct CatalogSnapshot {
     QList<ProductInfo> products;
     QList<CustomerInfo> customers;
     QString error;
 };
 
 /// Write-side counters: what the write store holds and how the session went.
-struct WriteCounters
-{
+struct WriteCounters {
     qint64 headPosition = 0;
     qint64 customers = 0;
     qint64 products = 0;
@@ -47,6 +43,8 @@ struct WriteCounters
     qint64 commandsRejected = 0;
     qint64 commandsFailed = 0;
     qint64 eventsAppended = 0;
+    /// Commands submitted and not answered yet (the command queue's depth).
+    qint64 queued = 0;
 };
 
 } // namespace cqrs
