@@ -10,10 +10,10 @@
 #include "ui/controlspanel.h"
 #include "ui/customerstatsmodel.h"
 #include "ui/dashboard.h"
+#include "ui/flowdiagram.h"
 #include "ui/lablifecycle.h"
 #include "ui/mainwindow.h"
 #include "ui/orderlinesmodel.h"
-#include "ui/projectionpanel.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -35,8 +35,7 @@ using namespace cqrs::ui;
 namespace {
 constexpr int timeoutMs = 10'000;
 
-template<typename W> W* byName(QWidget* root, const QString& name)
-{
+template <typename W> W* byName(QWidget* root, const QString& name) {
     for (W* widget : root->findChildren<W*>()) {
         if (widget->accessibleName() == name && widget->isVisibleTo(root))
             return widget;
@@ -44,21 +43,21 @@ template<typename W> W* byName(QWidget* root, const QString& name)
     return nullptr;
 }
 
-CustomerStatsResult threeCustomers(qint64 position)
-{
+CustomerStatsResult threeCustomers(qint64 position) {
     CustomerStatsResult result;
     result.meta.position = position;
     for (qint64 id : {1, 2, 3}) {
         CustomerStatsRow row;
         row.customerId = id;
-        row.name = QStringList{QStringLiteral("Alice Andersen"), QStringLiteral("Bob Brown"), QStringLiteral("Carla Cruz")}.at(id - 1);
+        row.name = QStringList{QStringLiteral("Alice Andersen"), QStringLiteral("Bob Brown"),
+                               QStringLiteral("Carla Cruz")}
+                       .at(id - 1);
         result.rows.append(row);
     }
     return result;
 }
 
-ProductSalesResult twoProducts(qint64 position)
-{
+ProductSalesResult twoProducts(qint64 position) {
     ProductSalesResult result;
     result.meta.position = position;
     for (qint64 id : {10, 11}) {
@@ -73,12 +72,12 @@ ProductSalesResult twoProducts(qint64 position)
     return result;
 }
 
-LagSnapshot snapshotAt(qint64 head, qint64 checkpoint)
-{
+LagSnapshot snapshotAt(qint64 head, qint64 checkpoint) {
     LagSnapshot snapshot;
     snapshot.head = head;
     snapshot.write.headPosition = head;
-    for (const char* name : {"order_summary", "customer_stats", "product_sales", "revenue_timeline", "search_index"}) {
+    for (const char* name :
+         {"order_summary", "customer_stats", "product_sales", "revenue_timeline", "search_index"}) {
         ProjectionLag lag;
         lag.status.name = QLatin1String(name);
         lag.status.title = QLatin1String(name);
@@ -91,13 +90,11 @@ LagSnapshot snapshotAt(qint64 head, qint64 checkpoint)
 }
 } // namespace
 
-class TestWindowMoments final : public QObject
-{
+class TestWindowMoments final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void init()
-    {
+    void init() {
         QSettings().clear();
         m_sessions.clear();
         m_window = std::make_unique<MainWindow>(m_dir.path(), FakeLabSession::factory(&m_sessions));
@@ -106,19 +103,18 @@ private Q_SLOTS:
         fake()->customers = threeCustomers(80);
         fake()->products = twoProducts(80);
         fake()->sendSnapshot(snapshotAt(80, 80));
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->customerPicker()->count(), 3, timeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->customerPicker()->count(), 3,
+                                  timeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->productPicker()->count(), 2, timeoutMs);
     }
 
-    void cleanup()
-    {
+    void cleanup() {
         m_window->close();
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isShutDown(), timeoutMs);
         m_window.reset();
     }
 
-    void aRebuildEmptyingTheViewsKeepsTheCheckoutChoice()
-    {
+    void aRebuildEmptyingTheViewsKeepsTheCheckoutChoice() {
         CheckoutForm* form = m_window->checkoutForm();
         QLineEdit* edit = form->customerPicker()->lineEdit();
         edit->setFocus();
@@ -127,7 +123,9 @@ private Q_SLOTS:
         form->productPicker()->setCurrentIndex(1);
         QTest::mouseClick(form->addLineButton(), Qt::LeftButton);
 
-        QTest::mouseClick(byName<QPushButton>(m_window->controls(), QStringLiteral("Rebuild views")), Qt::LeftButton);
+        QTest::mouseClick(
+            byName<QPushButton>(m_window->controls(), QStringLiteral("Rebuild views")),
+            Qt::LeftButton);
         QCOMPARE(fake()->rebuilt, QStringList{QString()});
         // The rebuild has emptied the views and starts replaying: the
         // window asks them, and they answer from position 0.
@@ -136,23 +134,26 @@ private Q_SLOTS:
         fake()->sendAdvance(QStringLiteral("customer_stats"), 0, true);
         fake()->sendAdvance(QStringLiteral("product_sales"), 0, true);
         fake()->sendSnapshot(snapshotAt(80, 0));
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->dashboard()->customerStats()->rowCount(), 0, timeoutMs); // the dashboard shows the view as it is
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->dashboard()->customerStats()->rowCount(), 0,
+                                  timeoutMs); // the dashboard shows the view as it is
         // The form still knows Bob and the tea: they did not stop existing.
         QCOMPARE(form->customerPicker()->count(), 3);
         QCOMPARE(form->customerPicker()->currentText(), QStringLiteral("Bob Brown"));
-        QVERIFY2(form->placeOrderButton()->isEnabled(), qPrintable(form->placeOrderButton()->toolTip()));
+        QVERIFY2(form->placeOrderButton()->isEnabled(),
+                 qPrintable(form->placeOrderButton()->toolTip()));
         QTest::mouseClick(form->placeOrderButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(form->answerText().contains(QStringLiteral("accepted")), timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(form->answerText().contains(QStringLiteral("accepted")),
+                                 timeoutMs);
         const auto* order = std::get_if<PlaceOrder>(&fake()->submitted.last());
         QVERIFY(order);
         QCOMPARE(order->customerId, 2);
         QCOMPARE(order->lines.at(0).productId, 11);
     }
 
-    void aStoreFailureIsShownAsAFailure()
-    {
+    void aStoreFailureIsShownAsAFailure() {
         fake()->answer = [](const Command&) {
-            return CommandResult::failed(QStringLiteral("The write store could not commit: database or disk is full."));
+            return CommandResult::failed(
+                QStringLiteral("The write store could not commit: database or disk is full."));
         };
         CheckoutForm* form = m_window->checkoutForm();
         form->customerPicker()->setCurrentIndex(0);
@@ -164,69 +165,79 @@ private Q_SLOTS:
 
         CatalogAdminPanel* admin = m_window->adminPanel();
         QTest::mouseClick(byName<QPushButton>(admin, QStringLiteral("Restock")), Qt::LeftButton);
-        QLabel* answer = byName<QLabel>(admin, QStringLiteral("Answer to the last catalog command"));
+        QLabel* answer =
+            byName<QLabel>(admin, QStringLiteral("Answer to the last catalog command"));
         QTRY_VERIFY_WITH_TIMEOUT(answer->text().contains(QStringLiteral("not saved")), timeoutMs);
         QVERIFY(!answer->text().contains(QStringLiteral("rejected")));
     }
 
-    void theBannerCountsFromMatchingPositions()
-    {
+    void theBannerCountsFromMatchingPositions() {
         LagSnapshot behind = snapshotAt(120, 110);
         behind.write.orders = 30;
         behind.ordersNotVisible = 4;
         fake()->sendSnapshot(behind);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->dashboard()->bannerText().contains(QStringLiteral("4 not visible yet")), timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->dashboard()->bannerText().contains(QStringLiteral("4 not visible yet")),
+            timeoutMs);
         QVERIFY(m_window->dashboard()->bannerText().contains(QStringLiteral("<b>26</b>")));
         LagSnapshot caught = snapshotAt(120, 120);
         caught.write.orders = 30;
         caught.ordersNotVisible = 0;
         fake()->sendSnapshot(caught);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->dashboard()->bannerText().contains(QStringLiteral("all visible")), timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->dashboard()->bannerText().contains(QStringLiteral("all visible")), timeoutMs);
         LagSnapshot unknown = caught;
         unknown.ordersNotVisible = -1;
         fake()->sendSnapshot(unknown);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->dashboard()->bannerText().contains(QStringLiteral("unknown")), timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->dashboard()->bannerText().contains(QStringLiteral("unknown")), timeoutMs);
     }
 
-    void aFailedViewSaysWhyAndOffersRetry()
-    {
+    void aFailedViewSaysWhyAndOffersRetry() {
         LagSnapshot snapshot = snapshotAt(200, 150);
         ProjectionLag& search = snapshot.projections.last();
         search.status.state = ProjectionState::Failed;
-        search.status.error = QStringLiteral("/tmp/read.db could not start a transaction: disk I/O error");
+        search.status.error =
+            QStringLiteral("/tmp/read.db could not start a transaction: disk I/O error");
         search.timeBehindMs = std::nan("");
-        search.timeBehindProblem = QStringLiteral("The commit time of event 151 could not be read: disk I/O error");
+        search.timeBehindProblem =
+            QStringLiteral("The commit time of event 151 could not be read: disk I/O error");
         fake()->sendSnapshot(snapshot);
-        ProjectionPanel* panel = m_window->dashboard()->projectionPanel();
-        QTRY_COMPARE_WITH_TIMEOUT(panel->stateText(QStringLiteral("search_index")), QStringLiteral("failed"), timeoutMs);
-        QVERIFY2(panel->behindText(QStringLiteral("search_index")).contains(QStringLiteral("time unknown")),
+        FlowDiagram* panel = m_window->diagram();
+        QTRY_COMPARE_WITH_TIMEOUT(panel->stateText(QStringLiteral("search_index")),
+                                  QStringLiteral("failed"), timeoutMs);
+        QVERIFY2(panel->behindText(QStringLiteral("search_index"))
+                     .contains(QStringLiteral("time unknown")),
                  qPrintable(panel->behindText(QStringLiteral("search_index"))));
-        auto* retry = byName<QToolButton>(panel, QStringLiteral("Retry search_index"));
+        auto* retry = byName<QToolButton>(panel, QStringLiteral("Retry Search index"));
         QVERIFY(retry);
         QTest::mouseClick(retry, Qt::LeftButton);
         QCOMPARE(fake()->retried, QStringList{QStringLiteral("search_index")});
     }
 
-    void aStarvedCheckpointIsNamedInTheStatusBar()
-    {
+    void aStarvedCheckpointIsNamedInTheStatusBar() {
         LagSnapshot snapshot = snapshotAt(200, 200);
-        snapshot.storeWarnings = {QStringLiteral("No checkpoint of write.db for 3 s: its WAL keeps growing. Cannot open the database")};
+        snapshot.storeWarnings = {QStringLiteral(
+            "No checkpoint of write.db for 3 s: its WAL keeps growing. Cannot open the database")};
         fake()->sendSnapshot(snapshot);
         auto* warning = byName<QLabel>(m_window->statusBar(), QStringLiteral("Store warning"));
-        QTRY_VERIFY_WITH_TIMEOUT(warning && warning->text().contains(QStringLiteral("write.db")), timeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(warning && warning->text().contains(QStringLiteral("write.db")),
+                                 timeoutMs);
         fake()->sendSnapshot(snapshotAt(201, 201));
         QTRY_VERIFY_WITH_TIMEOUT(!warning->isVisible(), timeoutMs);
     }
 
-    void aSynchronousUpdateThatCannotStartSaysWhy()
-    {
+    void aSynchronousUpdateThatCannotStartSaysWhy() {
         auto* update = byName<QComboBox>(m_window->controls(), QStringLiteral("Read-model update"));
         update->setFocus();
         QTest::keyClick(update, Qt::Key_Down);
         QVERIFY(m_window->controls()->synchronous());
-        fake()->failSynchronousUpdate(QStringLiteral("/tmp/read.db could not be attached to the write connection: "
-                                                     "unable to open database file. Synchronous update is off."));
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->controls()->updateNote().contains(QStringLiteral("could not be attached")), timeoutMs);
+        fake()->failSynchronousUpdate(
+            QStringLiteral("/tmp/read.db could not be attached to the write connection: "
+                           "unable to open database file. Synchronous update is off."));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->controls()->updateNote().contains(QStringLiteral("could not be attached")),
+            timeoutMs);
     }
 
 private:

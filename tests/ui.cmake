@@ -23,3 +23,6 @@ add_test(NAME check_ui_layering_refuses_sql COMMAND ${CMAKE_COMMAND} -DDIR=${CMA
 set_tests_properties(check_ui_layering_refuses_sql PROPERTIES WILL_FAIL TRUE)
 # The knobs alone: what does not apply says why; the traffic slider suits low rates.
 cqrs_add_test(tst_controlspanel GUI SOURCES tst_controlspanel.cpp)
+# The flow diagram and the consistency receipt: parts and edges per mode,
+# tokens never ahead of the checkpoints, an order's receipt in a real window.
+cqrs_add_test(tst_flowdiagram GUI SOURCES tst_flowdiagram.cpp windowsupport.h typing.h)

@@ -26,13 +26,14 @@ namespace cqrs::ui {
 namespace {
 constexpr int answerLines = 3;
 
-QString simplifiedName(const QString& text) { return text.simplified(); }
+QString simplifiedName(const QString& text) {
+    return text.simplified();
+}
 } // namespace
 
 CheckoutForm::CheckoutForm(QWidget* parent)
     : QWidget(parent)
-    , m_model(new OrderLinesModel(this))
-{
+    , m_model(new OrderLinesModel(this)) {
     m_customer = new QComboBox(this);
     m_customer->setEditable(true);
     m_customer->setInsertPolicy(QComboBox::NoInsert);
@@ -66,8 +67,10 @@ CheckoutForm::CheckoutForm(QWidget* parent)
 
     m_lines = new QTableView(this);
     m_lines->setModel(m_model);
-    m_lines->setItemDelegateForColumn(OrderLinesModel::QuantityColumn, new QuantityDelegate(m_lines));
-    m_lines->horizontalHeader()->setSectionResizeMode(OrderLinesModel::ProductColumn, QHeaderView::Stretch);
+    m_lines->setItemDelegateForColumn(OrderLinesModel::QuantityColumn,
+                                      new QuantityDelegate(m_lines));
+    m_lines->horizontalHeader()->setSectionResizeMode(OrderLinesModel::ProductColumn,
+                                                      QHeaderView::Stretch);
     m_lines->horizontalHeader()->setHighlightSections(false);
     m_lines->verticalHeader()->hide();
     m_lines->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -87,6 +90,11 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     m_answer->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_answer->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_answer->setAccessibleName(tr("Answer from the write side"));
+    m_follow = new QPushButton(tr("Follo&w order…"), this);
+    m_follow->setAccessibleName(tr("Follow this order"));
+    m_follow->setToolTip(
+        tr("See this order's way through the lab: its receipt, and its token on the diagram"));
+    m_follow->setVisible(false);
 
     auto* form = new QFormLayout;
     auto* customerLabel = new QLabel(tr("&Customer:"), this);
@@ -108,8 +116,15 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     layout->addWidget(m_lines, 1);
     layout->addLayout(totalRow);
     // A fixed height: a long answer never moves the buttons above it.
-    layout->addWidget(m_answer);
+    auto* answerRow = new QHBoxLayout;
+    answerRow->addWidget(m_answer, 1);
+    answerRow->addWidget(m_follow, 0, Qt::AlignTop);
+    layout->addLayout(answerRow);
     keepAnswerHeight();
+    connect(m_follow, &QPushButton::clicked, this, [this] {
+        if (m_followPosition > 0)
+            Q_EMIT followRequested(m_followPosition);
+    });
 
     connect(m_addLine, &QPushButton::clicked, this, &CheckoutForm::addLine);
     connect(m_removeLine, &QPushButton::clicked, this, &CheckoutForm::removeSelectedLine);
@@ -120,11 +135,14 @@ CheckoutForm::CheckoutForm(QWidget* parent)
         updateState();
     });
     connect(m_model, &OrderLinesModel::totalsChanged, this, &CheckoutForm::updateState);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first, int last) {
-        for (int row = first; row <= last; ++row)
-            m_lines->openPersistentEditor(m_model->index(row, OrderLinesModel::QuantityColumn));
-    });
-    connect(m_lines->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CheckoutForm::updateState);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex&, int first, int last) {
+                for (int row = first; row <= last; ++row)
+                    m_lines->openPersistentEditor(
+                        m_model->index(row, OrderLinesModel::QuantityColumn));
+            });
+    connect(m_lines->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &CheckoutForm::updateState);
     // Enter places the order from anywhere in the form.
     for (QKeySequence key : {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)}) {
         auto* shortcut = new QShortcut(key, this, this, &CheckoutForm::placeOrder);
@@ -133,8 +151,7 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     updateState();
 }
 
-void CheckoutForm::setCatalog(const CatalogSnapshot& catalog)
-{
+void CheckoutForm::setCatalog(const CatalogSnapshot& catalog) {
     // Called on every refresh of the read side: update the pickers in place
     // and rebuild them only when the set of entries changed, so an open
     // drop-down or half-typed name is never disturbed.
@@ -175,7 +192,8 @@ void CheckoutForm::setCatalog(const CatalogSnapshot& catalog)
     }
     for (int i = 0; i < m_product->count(); ++i) {
         if (const ProductInfo* p = product(m_product->itemData(i).toLongLong())) {
-            const QString text = tr("%1 — %2 (%3 in stock)").arg(p->name, formatCents(p->priceCents)).arg(p->stock);
+            const QString text =
+                tr("%1 — %2 (%3 in stock)").arg(p->name, formatCents(p->priceCents)).arg(p->stock);
             if (m_product->itemText(i) != text)
                 m_product->setItemText(i, text);
         }
@@ -183,18 +201,18 @@ void CheckoutForm::setCatalog(const CatalogSnapshot& catalog)
     updateState();
 }
 
-void CheckoutForm::reset()
-{
+void CheckoutForm::reset() {
     m_waiting = false;
     m_model->clear();
     m_customer->clearEditText();
     m_customer->setStyleSheet(QString());
     setAnswer(QString());
+    m_followPosition = 0;
+    m_follow->setVisible(false);
     setCatalog({});
 }
 
-const ProductInfo* CheckoutForm::product(qint64 id) const
-{
+const ProductInfo* CheckoutForm::product(qint64 id) const {
     for (const ProductInfo& p : m_catalog.products) {
         if (p.id == id)
             return &p;
@@ -202,8 +220,7 @@ const ProductInfo* CheckoutForm::product(qint64 id) const
     return nullptr;
 }
 
-qint64 CheckoutForm::chosenCustomer() const
-{
+qint64 CheckoutForm::chosenCustomer() const {
     const QString typed = simplifiedName(m_customer->currentText());
     if (typed.isEmpty())
         return 0;
@@ -214,14 +231,12 @@ qint64 CheckoutForm::chosenCustomer() const
     return 0;
 }
 
-QString CheckoutForm::newCustomerName() const
-{
+QString CheckoutForm::newCustomerName() const {
     const QString typed = simplifiedName(m_customer->currentText());
     return typed.isEmpty() || chosenCustomer() != 0 ? QString() : typed;
 }
 
-void CheckoutForm::addLine()
-{
+void CheckoutForm::addLine() {
     const ProductInfo* p = product(m_product->currentData().toLongLong());
     if (!p || !m_addLine->isEnabled())
         return;
@@ -229,24 +244,24 @@ void CheckoutForm::addLine()
         setAnswer(QString());
 }
 
-void CheckoutForm::removeSelectedLine()
-{
+void CheckoutForm::removeSelectedLine() {
     const QModelIndexList rows = m_lines->selectionModel()->selectedRows();
     if (!rows.isEmpty())
         m_model->removeLine(rows.first().row());
 }
 
-void CheckoutForm::updateState()
-{
+void CheckoutForm::updateState() {
     m_total->setText(tr("Total: <b>%1</b>").arg(formatCents(m_model->totalCents())));
     const QString newName = newCustomerName();
     const bool known = chosenCustomer() != 0;
     const bool nameTooLong = newName.size() > Limits::maxNameLength;
     const bool customerOk = known || (!newName.isEmpty() && !nameTooLong);
     if (nameTooLong)
-        m_hint->setText(tr("<span style='color:#c0392b'>A name has at most %1 characters.</span>").arg(Limits::maxNameLength));
+        m_hint->setText(tr("<span style='color:#c0392b'>A name has at most %1 characters.</span>")
+                            .arg(Limits::maxNameLength));
     else if (!newName.isEmpty())
-        m_hint->setText(tr("New customer: placing the order registers “%1” first.").arg(newName.toHtmlEscaped()));
+        m_hint->setText(tr("New customer: placing the order registers “%1” first.")
+                            .arg(newName.toHtmlEscaped()));
     else if (!known && !m_model->isEmpty())
         m_hint->setText(tr("Choose a customer, or type a new name, to place the order."));
     else
@@ -258,23 +273,24 @@ void CheckoutForm::updateState()
     if (!canPlace && m_place->hasFocus())
         m_product->setFocus();
     m_place->setEnabled(canPlace);
-    m_place->setToolTip(m_waiting              ? tr("Waiting for the answer to the last order.")
-                        : !customerOk          ? tr("Choose or name a customer first.")
-                        : m_model->isEmpty()   ? tr("Add at least one order line.")
-                                               : QString());
+    m_place->setToolTip(m_waiting            ? tr("Waiting for the answer to the last order.")
+                        : !customerOk        ? tr("Choose or name a customer first.")
+                        : m_model->isEmpty() ? tr("Add at least one order line.")
+                                             : QString());
     const bool canAdd = m_product->count() > 0 && !m_model->isFull();
     if (!canAdd && m_addLine->hasFocus())
         m_product->setFocus();
     m_addLine->setEnabled(canAdd);
-    m_addLine->setToolTip(m_model->isFull() ? tr("An order has at most %1 lines.").arg(Limits::maxLinesPerOrder) : QString());
+    m_addLine->setToolTip(m_model->isFull()
+                              ? tr("An order has at most %1 lines.").arg(Limits::maxLinesPerOrder)
+                              : QString());
     const bool canRemove = m_lines->selectionModel()->hasSelection();
     if (!canRemove && m_removeLine->hasFocus())
         m_lines->setFocus();
     m_removeLine->setEnabled(canRemove);
 }
 
-void CheckoutForm::placeOrder()
-{
+void CheckoutForm::placeOrder() {
     updateState();
     if (!m_place->isEnabled())
         return;
@@ -285,13 +301,13 @@ void CheckoutForm::placeOrder()
     const QString newName = order.customerId == 0 ? newCustomerName() : QString();
     m_waiting = true;
     markField({});
-    setAnswer(newName.isEmpty() ? tr("Sending…") : tr("Registering “%1”…").arg(newName.toHtmlEscaped()));
+    setAnswer(newName.isEmpty() ? tr("Sending…")
+                                : tr("Registering “%1”…").arg(newName.toHtmlEscaped()));
     updateState();
     Q_EMIT placeOrderRequested(order, newName);
 }
 
-void CheckoutForm::markField(const QString& field)
-{
+void CheckoutForm::markField(const QString& field) {
     m_customer->setStyleSheet(QString());
     m_model->setProblemRow(-1);
     if (field == QStringLiteral("customer") || field == QStringLiteral("name")) {
@@ -306,31 +322,32 @@ void CheckoutForm::markField(const QString& field)
     }
 }
 
-void CheckoutForm::setAnswer(const QString& html)
-{
+void CheckoutForm::setAnswer(const QString& html) {
     m_answer->setText(html);
     m_answer->setToolTip(html);
 }
 
-void CheckoutForm::keepAnswerHeight()
-{
+void CheckoutForm::keepAnswerHeight() {
     const QMargins margins = m_answer->contentsMargins();
-    m_answer->setFixedHeight(answerLines * m_answer->fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 2);
+    m_answer->setFixedHeight(answerLines * m_answer->fontMetrics().lineSpacing() + margins.top() +
+                             margins.bottom() + 2);
     m_hint->setFixedHeight(2 * m_hint->fontMetrics().lineSpacing() + 2);
 }
 
-void CheckoutForm::changeEvent(QEvent* event)
-{
+void CheckoutForm::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange)
         keepAnswerHeight();
     QWidget::changeEvent(event);
 }
 
-QString CheckoutForm::answerText() const { return m_answer->text(); }
-QString CheckoutForm::hintText() const { return m_hint->text(); }
+QString CheckoutForm::answerText() const {
+    return m_answer->text();
+}
+QString CheckoutForm::hintText() const {
+    return m_hint->text();
+}
 
-void CheckoutForm::showRegistration(const CommandResult& result, const QString& name)
-{
+void CheckoutForm::showRegistration(const CommandResult& result, const QString& name) {
     if (result.accepted()) {
         // The order follows at once; the pickers learn the name from the read side.
         m_registered = tr("New customer #%1 “%2” registered at event %3; ")
@@ -342,9 +359,10 @@ void CheckoutForm::showRegistration(const CommandResult& result, const QString& 
     }
     m_waiting = false;
     if (result.status == CommandResult::Status::Failed)
-        setAnswer(tr("<span style='color:#c0392b'><b>✘ Not saved: the write store failed.</b></span> %1 "
-                     "The order is still here: place it again once the store works.")
-                      .arg(result.reason.toHtmlEscaped()));
+        setAnswer(
+            tr("<span style='color:#c0392b'><b>✘ Not saved: the write store failed.</b></span> %1 "
+               "The order is still here: place it again once the store works.")
+                .arg(result.reason.toHtmlEscaped()));
     else
         setAnswer(tr("<span style='color:#c0392b'>✘ “%1” could not be registered:</span> %2")
                       .arg(name.toHtmlEscaped(), result.reason.toHtmlEscaped()));
@@ -352,28 +370,34 @@ void CheckoutForm::showRegistration(const CommandResult& result, const QString& 
     updateState();
 }
 
-void CheckoutForm::showResult(const CommandResult& result)
-{
+void CheckoutForm::showResult(const CommandResult& result) {
     m_waiting = false;
     const QString registered = std::exchange(m_registered, {});
+    m_followPosition = result.accepted() ? result.lastPosition : 0;
+    m_follow->setVisible(m_followPosition > 0);
     if (result.accepted()) {
         setAnswer(tr("<span style='color:#1e7e34'>✔ Order #%1 accepted</span> — event position %2.")
                       .arg(result.entityId)
-                      .arg(result.lastPosition)
-                  + (registered.isEmpty() ? QString() : QStringLiteral("<br/>") + registered.chopped(2) + u'.'));
+                      .arg(result.lastPosition) +
+                  (registered.isEmpty() ? QString()
+                                        : QStringLiteral("<br/>") + registered.chopped(2) + u'.'));
         markField({});
         m_model->clear();
     } else if (result.status == CommandResult::Status::Failed) {
         // Not a broken rule: the store itself failed, and nothing was saved.
-        setAnswer(tr("<span style='color:#c0392b'><b>✘ Not saved: the write store failed.</b></span> %1 "
-                     "The order is still here: place it again once the store works.")
-                      .arg(result.reason.toHtmlEscaped()));
+        setAnswer(
+            tr("<span style='color:#c0392b'><b>✘ Not saved: the write store failed.</b></span> %1 "
+               "The order is still here: place it again once the store works.")
+                .arg(result.reason.toHtmlEscaped()));
         markField({});
     } else {
-        QString text = tr("<span style='color:#c0392b'>✘ Rejected:</span> %1").arg(result.reason.toHtmlEscaped());
-        const int row = result.field.startsWith(QStringLiteral("line:")) ? result.field.section(u':', 1, 1).toInt() : -1;
-        if (result.field.endsWith(QStringLiteral(":price")) && result.currentPriceCents > 0 && row >= 0
-            && row < m_model->rowCount()) {
+        QString text = tr("<span style='color:#c0392b'>✘ Rejected:</span> %1")
+                           .arg(result.reason.toHtmlEscaped());
+        const int row = result.field.startsWith(QStringLiteral("line:"))
+                            ? result.field.section(u':', 1, 1).toInt()
+                            : -1;
+        if (result.field.endsWith(QStringLiteral(":price")) && result.currentPriceCents > 0 &&
+            row >= 0 && row < m_model->rowCount()) {
             // Offer the new price: the line now shows it, and placing the
             // order again accepts it knowingly.
             m_model->setUnitPrice(row, result.currentPriceCents);

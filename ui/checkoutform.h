@@ -20,8 +20,7 @@ class OrderLinesModel;
 /// order. It only builds values: whoever owns it submits them and hands the
 /// answers back through showRegistration() and showResult(). A name that is
 /// not a known customer is a new customer, registered before the order.
-class CheckoutForm final : public QWidget
-{
+class CheckoutForm final : public QWidget {
     Q_OBJECT
 
 public:
@@ -42,6 +41,7 @@ public:
     QSpinBox* quantityPicker() const { return m_quantity; }
     QPushButton* addLineButton() const { return m_addLine; }
     QPushButton* removeLineButton() const { return m_removeLine; }
+    QPushButton* followButton() const { return m_follow; }
     QPushButton* placeOrderButton() const { return m_place; }
     QTableView* linesView() const { return m_lines; }
     OrderLinesModel* lines() const { return m_model; }
@@ -53,6 +53,8 @@ Q_SIGNALS:
     /// `newCustomerName` is set (and order.customerId 0) for a name that is
     /// not a customer yet.
     void placeOrderRequested(const cqrs::PlaceOrder& order, const QString& newCustomerName);
+    /// The person asked to follow the order just accepted (its event position).
+    void followRequested(qint64 position);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -83,6 +85,8 @@ private:
     QLabel* m_total = nullptr;
     QPushButton* m_place = nullptr;
     QLabel* m_answer = nullptr;
+    QPushButton* m_follow = nullptr;
+    qint64 m_followPosition = 0;
     bool m_waiting = false;
     /// Said of a new customer registered for the order on its way.
     QString m_registered;

@@ -4,7 +4,6 @@
 #include "ui/eventstreammodel.h"
 #include "ui/productsaleschart.h"
 #include "ui/productsalesmodel.h"
-#include "ui/projectionpanel.h"
 #include "ui/recentordersmodel.h"
 #include "ui/searchresultsmodel.h"
 #include "ui/timeserieschart.h"
@@ -18,8 +17,8 @@
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QTableView>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -27,9 +26,8 @@
 namespace cqrs::ui {
 
 namespace {
-QTableView* makeTable(QAbstractItemModel* model, int sortColumn, Qt::SortOrder order, const QString& name,
-                      QWidget* parent, int stretchColumn = -1)
-{
+QTableView* makeTable(QAbstractItemModel* model, int sortColumn, Qt::SortOrder order,
+                      const QString& name, QWidget* parent, int stretchColumn = -1) {
     auto* proxy = new QSortFilterProxyModel(parent);
     proxy->setSourceModel(model);
     proxy->setSortRole(SortRole);
@@ -51,31 +49,35 @@ QTableView* makeTable(QAbstractItemModel* model, int sortColumn, Qt::SortOrder o
     return table;
 }
 
-double measuredOrGap(bool measured, double value) { return measured ? value : std::nan(""); }
+double measuredOrGap(bool measured, double value) {
+    return measured ? value : std::nan("");
+}
 } // namespace
 
 Dashboard::Dashboard(QWidget* parent)
-    : QWidget(parent)
-{
+    : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
 
-    auto* readBox = new QGroupBox(tr("Read side — projections"), this);
+    auto* readBox = new QGroupBox(tr("Read side — what the queries show"), this);
     auto* readLayout = new QVBoxLayout(readBox);
     m_banner = new QLabel(readBox);
     m_banner->setTextFormat(Qt::RichText);
     m_banner->setAccessibleName(tr("Write side versus read side"));
-    m_projections = new ProjectionPanel(readBox);
-    // Both change ten times a second. Painting their own plain background
-    // makes them opaque, so Qt does not repaint the group box's frame (a
-    // pixmap fill Qt hands to its thread pool) under them each time.
+    // It changes ten times a second. Painting its own plain background
+    // makes it opaque, so Qt does not repaint the group box's frame (a
+    // pixmap fill Qt hands to its thread pool) under it each time.
     m_banner->setAutoFillBackground(true);
-    m_projections->setAutoFillBackground(true);
     readLayout->addWidget(m_banner);
-    readLayout->addWidget(m_projections);
+    auto* followHint = new QLabel(
+        tr("Double-click an order or an event below to follow it through the lab."), readBox);
+    followHint->setAccessibleName(tr("How to follow an order"));
+    followHint->setWordWrap(true);
+    readLayout->addWidget(followHint);
 
     m_lagChart = new TimeSeriesChart(
-        tr("Consistency lag — visibility latency p50/p99 (thick), time behind per view (thin)"), tr("ms"),
+        tr("Consistency lag — visibility latency p50/p99 (thick), time behind per view (thin)"),
+        tr("ms"),
         {{tr("p50"), QColor(0x1e, 0x84, 0x49), 2.5},
          {tr("p99"), QColor(0xc0, 0x39, 0x2b), 2.5},
          {tr("orders"), QColor(0x2c, 0x6f, 0xbb), 1.2},
@@ -85,31 +87,34 @@ Dashboard::Dashboard(QWidget* parent)
          {tr("search"), QColor(0x7f, 0x8c, 0x8d), 1.2}},
         60.0, this);
     m_lagChart->setAccessibleName(tr("Consistency lag chart"));
-    m_checkoutChart = new TimeSeriesChart(tr("Checkout latency — simulated commands, submit to commit"), tr("ms"),
-                                          {{tr("p50"), QColor(0x1e, 0x84, 0x49), 2.0},
-                                           {tr("p99"), QColor(0xc0, 0x39, 0x2b), 2.0},
-                                           {tr("max"), QColor(0x7f, 0x8c, 0x8d, 150), 1.0}},
-                                          60.0, this);
+    m_checkoutChart =
+        new TimeSeriesChart(tr("Checkout latency — simulated commands, submit to commit"), tr("ms"),
+                            {{tr("p50"), QColor(0x1e, 0x84, 0x49), 2.0},
+                             {tr("p99"), QColor(0xc0, 0x39, 0x2b), 2.0},
+                             {tr("max"), QColor(0x7f, 0x8c, 0x8d, 150), 1.0}},
+                            60.0, this);
     m_checkoutChart->setAccessibleName(tr("Checkout latency chart"));
-    m_lagChart->setBaseMinimumHeight(200);
-    m_checkoutChart->setBaseMinimumHeight(150);
+    m_lagChart->setBaseMinimumHeight(150);
+    m_checkoutChart->setBaseMinimumHeight(110);
 
     m_orders = new RecentOrdersModel(this);
     m_customers = new CustomerStatsModel(this);
     m_products = new ProductSalesModel(this);
     m_search = new SearchResultsModel(this);
-    m_events = new EventStreamModel({tr("Orders"), tr("Customers"), tr("Products"), tr("Revenue"), tr("Search")}, 500, this);
+    m_events = new EventStreamModel(
+        {tr("Orders"), tr("Customers"), tr("Products"), tr("Revenue"), tr("Search")}, 500, this);
 
     m_tabs = new QTabWidget(this);
-    m_tabs->addTab(makeTable(m_orders, RecentOrdersModel::OrderColumn, Qt::DescendingOrder, tr("Recent orders"), m_tabs,
-                             RecentOrdersModel::CustomerColumn),
-                   tr("Recent orders"));
-    m_tabs->addTab(makeTable(m_customers, CustomerStatsModel::SpentColumn, Qt::DescendingOrder, tr("Customer stats"),
-                             m_tabs, CustomerStatsModel::NameColumn),
+    auto* ordersTable = makeTable(m_orders, RecentOrdersModel::OrderColumn, Qt::DescendingOrder,
+                                  tr("Recent orders"), m_tabs, RecentOrdersModel::CustomerColumn);
+    m_tabs->addTab(ordersTable, tr("Recent orders"));
+    m_tabs->addTab(makeTable(m_customers, CustomerStatsModel::SpentColumn, Qt::DescendingOrder,
+                             tr("Customer stats"), m_tabs, CustomerStatsModel::NameColumn),
                    tr("Customers"));
     auto* productsPage = new QSplitter(Qt::Horizontal, m_tabs);
-    productsPage->addWidget(makeTable(m_products, ProductSalesModel::RevenueColumn, Qt::DescendingOrder,
-                                      tr("Product sales"), productsPage, ProductSalesModel::NameColumn));
+    productsPage->addWidget(makeTable(m_products, ProductSalesModel::RevenueColumn,
+                                      Qt::DescendingOrder, tr("Product sales"), productsPage,
+                                      ProductSalesModel::NameColumn));
     m_productChart = new ProductSalesChart(productsPage);
     productsPage->addWidget(m_productChart);
     m_tabs->addTab(productsPage, tr("Products"));
@@ -123,11 +128,13 @@ Dashboard::Dashboard(QWidget* parent)
     auto* searchPage = new QWidget(m_tabs);
     auto* searchLayout = new QVBoxLayout(searchPage);
     m_searchBox = new QLineEdit(searchPage);
-    m_searchBox->setPlaceholderText(tr("Search orders, customers and products — e.g. mug, or a customer's name"));
+    m_searchBox->setPlaceholderText(
+        tr("Search orders, customers and products — e.g. mug, or a customer's name"));
     m_searchBox->setClearButtonEnabled(true);
     m_searchBox->setAccessibleName(tr("Search"));
     searchLayout->addWidget(m_searchBox);
-    auto* searchTable = makeTable(m_search, 0, Qt::AscendingOrder, tr("Search results"), searchPage, 2);
+    auto* searchTable =
+        makeTable(m_search, 0, Qt::AscendingOrder, tr("Search results"), searchPage, 2);
     searchTable->setSortingEnabled(false);
     m_searchNote = new QLabel(searchPage);
     m_searchNote->setAccessibleName(tr("About the search"));
@@ -135,12 +142,15 @@ Dashboard::Dashboard(QWidget* parent)
     searchLayout->addWidget(searchTable);
     m_tabs->addTab(searchPage, tr("Search"));
 
-    auto* eventTable = makeTable(m_events, EventStreamModel::PositionColumn, Qt::DescendingOrder, tr("Event stream"), m_tabs);
-    eventTable->horizontalHeader()->setSectionResizeMode(EventStreamModel::SummaryColumn, QHeaderView::Stretch);
+    auto* eventTable = makeTable(m_events, EventStreamModel::PositionColumn, Qt::DescendingOrder,
+                                 tr("Event stream"), m_tabs);
+    eventTable->horizontalHeader()->setSectionResizeMode(EventStreamModel::SummaryColumn,
+                                                         QHeaderView::Stretch);
     eventTable->horizontalHeader()->setStretchLastSection(false);
     // The longest event type whole (measuring the rows as they stream in would cost every update).
     eventTable->horizontalHeader()->resizeSection(
-        EventStreamModel::TypeColumn, eventTable->fontMetrics().horizontalAdvance(QStringLiteral("ProductPriceChanged")) + 16);
+        EventStreamModel::TypeColumn,
+        eventTable->fontMetrics().horizontalAdvance(QStringLiteral("ProductPriceChanged")) + 16);
     m_tabs->addTab(eventTable, tr("Event stream"));
 
     auto* charts = new QSplitter(Qt::Vertical, this);
@@ -154,22 +164,31 @@ Dashboard::Dashboard(QWidget* parent)
     layout->addWidget(readBox);
     layout->addWidget(charts, 1);
 
-    connect(m_projections, &ProjectionPanel::pauseToggled, this, &Dashboard::pauseToggled);
-    connect(m_projections, &ProjectionPanel::retryRequested, this, &Dashboard::retryRequested);
+    const auto keyOf = [](const QModelIndex& index) {
+        return index.data(KeyRole).toLongLong();
+    };
+    connect(ordersTable, &QTableView::activated, this,
+            [this, keyOf](const QModelIndex& index) { Q_EMIT orderActivated(keyOf(index)); });
+    connect(searchTable, &QTableView::activated, this, [this, keyOf](const QModelIndex& index) {
+        if (const qint64 order = SearchResultsModel::orderIdOfKey(keyOf(index)))
+            Q_EMIT orderActivated(order);
+    });
+    connect(eventTable, &QTableView::activated, this,
+            [this, keyOf](const QModelIndex& index) { Q_EMIT eventActivated(keyOf(index)); });
     m_searchSettle.setSingleShot(true);
     m_searchSettle.setInterval(200);
-    connect(&m_searchSettle, &QTimer::timeout, this, [this] { Q_EMIT searchChanged(m_searchBox->text()); });
+    connect(&m_searchSettle, &QTimer::timeout, this,
+            [this] { Q_EMIT searchChanged(m_searchBox->text()); });
     connect(m_searchBox, &QLineEdit::textChanged, &m_searchSettle, qOverload<>(&QTimer::start));
 }
 
-void Dashboard::applySnapshot(const LagSnapshot& snapshot, double seconds)
-{
+void Dashboard::applySnapshot(const LagSnapshot& snapshot, double seconds) {
     m_lastSnapshot = snapshot;
-    m_projections->applySnapshot(snapshot);
     // No visibility sample in the sliding window: a gap, not a 0 ms point.
     // In CRUD the dashboard reads no view, so no view's lag is its lag.
     const bool sampled = snapshot.windowSamples > 0 && m_viewsInUse;
-    QList<double> values{measuredOrGap(sampled, snapshot.p50Ms), measuredOrGap(sampled, snapshot.p99Ms)};
+    QList<double> values{measuredOrGap(sampled, snapshot.p50Ms),
+                         measuredOrGap(sampled, snapshot.p99Ms)};
     for (const ProjectionLag& lag : snapshot.projections) {
         // A view being rebuilt replays history: its progress shows that, not the lag chart.
         const bool replaying = lag.status.state == ProjectionState::Rebuilding;
@@ -184,64 +203,77 @@ void Dashboard::applySnapshot(const LagSnapshot& snapshot, double seconds)
     showBanner(snapshot);
 }
 
-void Dashboard::addCheckoutLatencies(double seconds, const LatencyHistogram& window)
-{
+void Dashboard::addCheckoutLatencies(double seconds, const LatencyHistogram& window) {
     const bool measured = window.count() > 0;
     m_checkoutChart->addSample(seconds, {measuredOrGap(measured, window.quantileMs(0.5)),
                                          measuredOrGap(measured, window.quantileMs(0.99)),
                                          measuredOrGap(measured, window.maxMs())});
 }
 
-void Dashboard::setViewsInUse(bool inUse)
-{
+void Dashboard::setViewsInUse(bool inUse) {
     m_viewsInUse = inUse;
     m_lagChart->setNote(inUse ? QString()
-                              : tr("Not in use in CRUD: the dashboard reads the write tables, so there is no read-side lag."));
-    m_projections->setViewsInUse(inUse);
+                              : tr("Not in use in CRUD: the dashboard reads the write tables, so "
+                                   "there is no read-side lag."));
     showBanner(m_lastSnapshot);
 }
 
-void Dashboard::showBanner(const LagSnapshot& snapshot)
-{
+void Dashboard::showBanner(const LagSnapshot& snapshot) {
     const QString written = formatCount(snapshot.write.orders);
     if (!m_viewsInUse) {
-        m_banner->setText(tr("Orders in the write store: <b>%1</b> · the dashboard reads the write tables "
-                             "directly (CRUD)")
-                              .arg(written));
+        m_banner->setText(
+            tr("Orders in the write store: <b>%1</b> · the dashboard reads the write tables "
+               "directly (CRUD)")
+                .arg(written));
         return;
     }
     if (snapshot.ordersNotVisible < 0) {
-        m_banner->setText(tr("Orders in the write store: <b>%1</b> · in the read view: unknown (the event log "
-                             "could not be read)")
-                              .arg(written));
+        m_banner->setText(
+            tr("Orders in the write store: <b>%1</b> · in the read view: unknown (the event log "
+               "could not be read)")
+                .arg(written));
         return;
     }
     // Both counts are at the same position: the write store's head, and
     // what of it the Order summary view has applied.
     const qint64 missing = std::min(snapshot.ordersNotVisible, snapshot.write.orders);
     const QString visible = formatCount(snapshot.write.orders - missing);
-    m_banner->setText(missing > 0 ? tr("Orders in the write store: <b>%1</b> · in the read view: <b>%2</b> "
-                                       "<span style='color:#b36b00'>(%3 not visible yet)</span>")
-                                        .arg(written, visible, formatCount(missing))
-                                  : tr("Orders in the write store: <b>%1</b> · in the read view: <b>%2</b> "
-                                       "(all visible)")
-                                        .arg(written, visible));
+    m_banner->setText(missing > 0
+                          ? tr("Orders in the write store: <b>%1</b> · in the read view: <b>%2</b> "
+                               "<span style='color:#b36b00'>(%3 not visible yet)</span>")
+                                .arg(written, visible, formatCount(missing))
+                          : tr("Orders in the write store: <b>%1</b> · in the read view: <b>%2</b> "
+                               "(all visible)")
+                                .arg(written, visible));
 }
 
-QString Dashboard::bannerText() const { return m_banner->text(); }
+QString Dashboard::bannerText() const {
+    return m_banner->text();
+}
 
-void Dashboard::applyOrders(const OrderPage& page) { m_orders->applyPage(page); }
+void Dashboard::showView(const QString& projection) {
+    const QStringList views{QStringLiteral("order_summary"), QStringLiteral("customer_stats"),
+                            QStringLiteral("product_sales"), QStringLiteral("revenue_timeline"),
+                            QStringLiteral("search_index")};
+    const int tab = int(views.indexOf(projection)); // the tabs are in the same order
+    if (tab >= 0)
+        m_tabs->setCurrentIndex(tab);
+}
 
-void Dashboard::applyCustomers(const CustomerStatsResult& result) { m_customers->setRows(result.rows); }
+void Dashboard::applyOrders(const OrderPage& page) {
+    m_orders->applyPage(page);
+}
 
-void Dashboard::applyProducts(const ProductSalesResult& result)
-{
+void Dashboard::applyCustomers(const CustomerStatsResult& result) {
+    m_customers->setRows(result.rows);
+}
+
+void Dashboard::applyProducts(const ProductSalesResult& result) {
     m_products->setRows(result.rows);
     m_productChart->setRows(result.rows);
 }
 
-void Dashboard::applyRevenue(const RevenueSeries& series)
-{
+void Dashboard::applyRevenue(const RevenueSeries& series) {
     // The view has a row per second that sold something; every other
     // second of the window sold nothing, which is 0, not a gap.
     const qint64 now = wallNowMs() / 1000;
@@ -253,28 +285,33 @@ void Dashboard::applyRevenue(const RevenueSeries& series)
     for (qint64 second = now - 120; second <= now; ++second) {
         const RevenuePoint* point = bySecond.value(second);
         times.append(double(second));
-        values.append({point ? point->revenueCents / 100.0 : 0.0, point ? point->refundedCents / 100.0 : 0.0});
+        values.append({point ? point->revenueCents / 100.0 : 0.0,
+                       point ? point->refundedCents / 100.0 : 0.0});
     }
     m_revenueChart->setSamples(times, values, double(now));
 }
 
-void Dashboard::applySearch(const SearchResult& result)
-{
+void Dashboard::applySearch(const SearchResult& result) {
     m_search->applyResult(result);
     const QString text = result.query.simplified();
-    m_searchNote->setText(text.isEmpty() ? QString()
-                          : result.hits.isEmpty()
-                              ? tr("Nothing in the search view matches “%1”.").arg(text.toHtmlEscaped())
-                              : tr("%n match(es) in the search view, as of event %1.", nullptr, int(result.hits.size()))
-                                    .arg(formatCount(result.meta.position)));
+    m_searchNote->setText(
+        text.isEmpty() ? QString()
+        : result.hits.isEmpty()
+            ? tr("Nothing in the search view matches “%1”.").arg(text.toHtmlEscaped())
+            : tr("%n match(es) in the search view, as of event %1.", nullptr,
+                 int(result.hits.size()))
+                  .arg(formatCount(result.meta.position)));
 }
 
-void Dashboard::addPendingOrder(const OrderSummaryRow& row) { m_orders->addPending(row); }
+void Dashboard::addPendingOrder(const OrderSummaryRow& row) {
+    m_orders->addPending(row);
+}
 
-void Dashboard::appendEvents(const EventList& events) { m_events->appendEvents(events); }
+void Dashboard::appendEvents(const EventList& events) {
+    m_events->appendEvents(events);
+}
 
-void Dashboard::clear()
-{
+void Dashboard::clear() {
     m_orders->clear();
     m_customers->setRows({});
     m_products->setRows({});

@@ -19,17 +19,16 @@ class CustomerStatsModel;
 class EventStreamModel;
 class ProductSalesChart;
 class ProductSalesModel;
-class ProjectionPanel;
 class RecentOrdersModel;
 class SearchResultsModel;
 class TimeSeriesChart;
 
-/// The read side, as a person sees it: how far each projection has got,
-/// the lag and checkout-latency charts, and the views' tables. It shows
-/// what it is given (snapshots, query answers, events) and reports what
-/// the person asks for (pause, retry, a search); it never asks the lab itself.
-class Dashboard final : public QWidget
-{
+/// The read side, as a person sees it: the orders written against those
+/// visible, the lag and checkout-latency charts, and the views' tables. It
+/// shows what it is given (snapshots, query answers, events) and reports
+/// what the person asks for (a search, an order or event to follow); it
+/// never asks the lab itself.
+class Dashboard final : public QWidget {
     Q_OBJECT
 
 public:
@@ -53,7 +52,6 @@ public:
     /// A new store (reset): every table, chart and banner starts empty.
     void clear();
 
-    ProjectionPanel* projectionPanel() const { return m_projections; }
     TimeSeriesChart* lagChart() const { return m_lagChart; }
     TimeSeriesChart* checkoutChart() const { return m_checkoutChart; }
     RecentOrdersModel* recentOrders() const { return m_orders; }
@@ -62,14 +60,18 @@ public:
     SearchResultsModel* searchResults() const { return m_search; }
     EventStreamModel* eventStream() const { return m_events; }
     QTabWidget* tabs() const { return m_tabs; }
+    /// Brings the table of a projection's view to the front.
+    void showView(const QString& projection);
     QLineEdit* searchBox() const { return m_searchBox; }
     QString bannerText() const;
     /// The last snapshot shown (a default one before the first).
     const LagSnapshot& lastSnapshot() const { return m_lastSnapshot; }
 
 Q_SIGNALS:
-    void pauseToggled(const QString& projection, bool paused);
-    void retryRequested(const QString& projection);
+    /// An order (recent orders, search results) or an event (the event
+    /// stream) was activated: double-clicked, or Enter on it.
+    void orderActivated(qint64 orderId);
+    void eventActivated(qint64 position);
     /// The search text settled (typing paused for a moment).
     void searchChanged(const QString& text);
 
@@ -77,7 +79,6 @@ private:
     void showBanner(const LagSnapshot& snapshot);
 
     QLabel* m_banner = nullptr;
-    ProjectionPanel* m_projections = nullptr;
     TimeSeriesChart* m_lagChart = nullptr;
     TimeSeriesChart* m_checkoutChart = nullptr;
     TimeSeriesChart* m_revenueChart = nullptr;

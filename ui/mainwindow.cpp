@@ -5,7 +5,10 @@
 #include "ui/commandsender.h"
 #include "ui/controlspanel.h"
 #include "ui/dashboard.h"
+#include "ui/flowdiagram.h"
+#include "ui/flownode.h"
 #include "ui/lablifecycle.h"
+#include "ui/receiptopener.h"
 #include "ui/statusline.h"
 #include "ui/storedialogs.h"
 #include "ui/viewrefresher.h"
@@ -24,6 +27,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <utility>
@@ -33,8 +37,7 @@ namespace cqrs::ui {
 namespace {
 /// A part that may be taller or wider than the screen at a large zoom
 /// scrolls instead of pushing the window past the screen's edge.
-QScrollArea* scrolling(QWidget* content, QWidget* parent)
-{
+QScrollArea* scrolling(QWidget* content, QWidget* parent) {
     auto* area = new QScrollArea(parent);
     area->setWidget(content);
     area->setWidgetResizable(true);
@@ -42,7 +45,9 @@ QScrollArea* scrolling(QWidget* content, QWidget* parent)
     return area;
 }
 
-QString folderName(const QString& path) { return QDir::toNativeSeparators(path); }
+QString folderName(const QString& path) {
+    return QDir::toNativeSeparators(path);
+}
 } // namespace
 
 MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, QWidget* parent)
@@ -51,7 +56,7 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
     , m_lifecycle(new LabLifecycle(std::move(factory), dataDirectory, this))
     , m_sender(new CommandSender(this))
     , m_refresher(new ViewRefresher(this))
-{
+    , m_receipts(new ReceiptOpener(this)) {
     // Invariant 6, checkable: SQL or a blocking wait on this thread is recorded.
     ThreadAudit::watch(thread());
     setWindowTitle(tr("CQRS Lab"));
@@ -72,8 +77,20 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
     auto* dock = new QDockWidget(tr("Knobs"), this);
     dock->setObjectName(QStringLiteral("knobs"));
     dock->setWidget(scrolling(m_controls, dock));
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    // Across the whole window, above the knobs too: the picture every part points at.
+    m_diagram = new FlowDiagram(this);
+    auto* flow = new QDockWidget(tr("Flow"), this);
+    flow->setObjectName(QStringLiteral("flow"));
+    flow->setWidget(m_diagram);
+    flow->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
+    setCorner(Qt::TopLeftCorner, Qt::TopDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::TopDockWidgetArea);
+    addDockWidget(Qt::TopDockWidgetArea, flow);
 
     m_zoom = new WindowZoom(this);
     m_status = new StatusLine(statusBar());
@@ -94,8 +111,7 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
 
 MainWindow::~MainWindow() = default;
 
-QWidget* MainWindow::buildWriteSide()
-{
+QWidget* MainWindow::buildWriteSide() {
     auto* left = new QWidget(this);
     auto* layout = new QVBoxLayout(left);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -112,8 +128,7 @@ QWidget* MainWindow::buildWriteSide()
     return left;
 }
 
-void MainWindow::connectParts()
-{
+void MainWindow::connectParts() {
     connect(m_lifecycle, &LabLifecycle::sessionStarted, this, &MainWindow::onSessionStarted);
     connect(m_lifecycle, &LabLifecycle::phaseChanged, this, &MainWindow::onPhaseChanged);
     connect(m_lifecycle, &LabLifecycle::opened, this, &MainWindow::onOpened);
@@ -127,25 +142,28 @@ void MainWindow::connectParts()
     m_refresher->setReadOptions([this] {
         ReadOptions options;
         options.consistency = m_controls->consistency();
-        options.minPosition = options.consistency == ConsistencyMode::ReadYourWrites ? m_sender->ownPosition() : 0;
+        options.minPosition =
+            options.consistency == ConsistencyMode::ReadYourWrites ? m_sender->ownPosition() : 0;
         options.timeoutMs = 2000;
         return options;
     });
     connect(m_refresher, &ViewRefresher::ordersArrived, m_dashboard, &Dashboard::applyOrders);
     connect(m_refresher, &ViewRefresher::searchArrived, m_dashboard, &Dashboard::applySearch);
     connect(m_refresher, &ViewRefresher::revenueArrived, m_dashboard, &Dashboard::applyRevenue);
-    connect(m_refresher, &ViewRefresher::customersArrived, this, [this](const CustomerStatsResult& result) {
-        m_dashboard->applyCustomers(result);
-        if (m_formCatalog.takeCustomers(result))
-            m_form->setCatalog(m_formCatalog.snapshot());
-    });
-    connect(m_refresher, &ViewRefresher::productsArrived, this, [this](const ProductSalesResult& result) {
-        m_dashboard->applyProducts(result);
-        if (m_formCatalog.takeProducts(result)) {
-            m_admin->setProducts(result.rows);
-            m_form->setCatalog(m_formCatalog.snapshot());
-        }
-    });
+    connect(m_refresher, &ViewRefresher::customersArrived, this,
+            [this](const CustomerStatsResult& result) {
+                m_dashboard->applyCustomers(result);
+                if (m_formCatalog.takeCustomers(result))
+                    m_form->setCatalog(m_formCatalog.snapshot());
+            });
+    connect(m_refresher, &ViewRefresher::productsArrived, this,
+            [this](const ProductSalesResult& result) {
+                m_dashboard->applyProducts(result);
+                if (m_formCatalog.takeProducts(result)) {
+                    m_admin->setProducts(result.rows);
+                    m_form->setCatalog(m_formCatalog.snapshot());
+                }
+            });
     connect(m_refresher, &ViewRefresher::queryNoted, this, [this](const QueryMeta& meta) {
         if (meta.stillCatchingUp) {
             m_catchingUpShown = true;
@@ -156,35 +174,49 @@ void MainWindow::connectParts()
             statusBar()->clearMessage(); // the views have caught up since
         }
     });
+    connect(m_refresher, &ViewRefresher::rowCountsArrived, m_diagram, &FlowDiagram::showViewRows);
     connect(m_dashboard, &Dashboard::searchChanged, m_refresher, &ViewRefresher::setSearchText);
-    connect(m_dashboard, &Dashboard::pauseToggled, this, [this](const QString& name, bool paused) {
+    connect(m_diagram, &FlowDiagram::pauseToggled, this, [this](const QString& name, bool paused) {
         if (LabSession* s = session())
             s->setPaused(name, paused);
     });
-    connect(m_dashboard, &Dashboard::retryRequested, this, [this](const QString& name) {
+    connect(m_diagram, &FlowDiagram::retryRequested, this, [this](const QString& name) {
         if (LabSession* s = session())
             s->retry(name);
     });
+    connect(m_diagram, &FlowDiagram::nodeActivated, this, &MainWindow::onNodeActivated);
 
-    connect(m_form, &CheckoutForm::placeOrderRequested, this, [this](const PlaceOrder& order, const QString& newName) {
-        QString name = newName;
-        for (const CustomerInfo& c : m_form->catalog().customers) {
-            if (c.id == order.customerId)
-                name = c.name;
-        }
-        m_sender->placeOrder(order, newName, name);
-    });
-    connect(m_sender, &CommandSender::registrationAnswered, m_form, &CheckoutForm::showRegistration);
+    // Following one order: its receipt, and its tokens on the diagram.
+    connect(m_refresher, &ViewRefresher::ordersArrived, m_receipts, &ReceiptOpener::ordersShown);
+    connect(m_form, &CheckoutForm::followRequested, m_receipts, &ReceiptOpener::openPosition);
+    connect(m_dashboard, &Dashboard::orderActivated, m_receipts, &ReceiptOpener::openOrder);
+    connect(m_dashboard, &Dashboard::eventActivated, m_receipts, &ReceiptOpener::openPosition);
+    connect(m_receipts, &ReceiptOpener::following, m_diagram, &FlowDiagram::follow);
+    connect(m_sender, &CommandSender::commandSubmitted, m_diagram, &FlowDiagram::commandSent);
+    connect(m_sender, &CommandSender::commandAnswered, m_diagram, &FlowDiagram::commandAnswered);
+
+    connect(m_form, &CheckoutForm::placeOrderRequested, this,
+            [this](const PlaceOrder& order, const QString& newName) {
+                QString name = newName;
+                for (const CustomerInfo& c : m_form->catalog().customers) {
+                    if (c.id == order.customerId)
+                        name = c.name;
+                }
+                m_sender->placeOrder(order, newName, name);
+            });
+    connect(m_sender, &CommandSender::registrationAnswered, m_form,
+            &CheckoutForm::showRegistration);
     connect(m_sender, &CommandSender::orderAnswered, m_form, &CheckoutForm::showResult);
     connect(m_sender, &CommandSender::orderAccepted, this, [this](const OrderSummaryRow& row) {
         // Read-your-writes: the query waits for the view, so the order shows
         // when it is visible and never as pending. Eventual: at once, pending.
-        if (m_controls->consistency() != ConsistencyMode::ReadYourWrites
-            || m_controls->architecture() == ArchitectureMode::Crud)
+        if (m_controls->consistency() != ConsistencyMode::ReadYourWrites ||
+            m_controls->architecture() == ArchitectureMode::Crud)
             m_dashboard->addPendingOrder(row);
         m_refresher->markDirty(ViewRefresher::OrdersView);
     });
-    connect(m_admin, &CatalogAdminPanel::commandRequested, m_sender, &CommandSender::sendAdminCommand);
+    connect(m_admin, &CatalogAdminPanel::commandRequested, m_sender,
+            &CommandSender::sendAdminCommand);
     connect(m_sender, &CommandSender::adminAnswered, m_admin, &CatalogAdminPanel::showResult);
     connect(m_zoom, &WindowZoom::changed, this, [this](double factor) {
         if (!m_restoring)
@@ -192,26 +224,30 @@ void MainWindow::connectParts()
     });
 }
 
-void MainWindow::connectKnobs()
-{
+void MainWindow::connectKnobs() {
     connect(m_controls, &ControlsPanel::architectureChanged, this, &MainWindow::onArchitectureKnob);
     connect(m_controls, &ControlsPanel::synchronousChanged, this, [this](bool synchronous) {
         if (LabSession* s = session())
             s->setSynchronousUpdate(synchronous);
         saveKnobs();
     });
-    connect(m_controls, &ControlsPanel::consistencyChanged, this, [this] { saveKnobs(); });
+    connect(m_controls, &ControlsPanel::consistencyChanged, this, [this] {
+        m_diagram->setConsistency(m_controls->consistency());
+        saveKnobs();
+    });
     connect(m_controls, &ControlsPanel::delayChanged, this, [this](int delay, int jitter) {
         if (LabSession* s = session())
             s->setDelay({}, delay, jitter);
         saveKnobs();
     });
     connect(m_controls, &ControlsPanel::rebuildRequested, this, [this] {
-        if (m_lifecycle->isReady()) // nothing to rebuild from while the store opens, or if it could not
+        if (m_lifecycle
+                ->isReady()) // nothing to rebuild from while the store opens, or if it could not
             m_lifecycle->session()->rebuild({});
     });
     connect(m_controls, &ControlsPanel::resetRequested, this, &MainWindow::resetDemoData);
     connect(m_controls, &ControlsPanel::trafficRateChanged, this, [this](int rate) {
+        m_diagram->setTrafficRate(rate);
         if (LabSession* s = session())
             s->setTrafficRate(rate);
     });
@@ -221,16 +257,16 @@ void MainWindow::connectKnobs()
     });
 }
 
-LabSession* MainWindow::session() const { return m_lifecycle->session(); }
+LabSession* MainWindow::session() const {
+    return m_lifecycle->session();
+}
 
-void MainWindow::saveKnobs() const
-{
+void MainWindow::saveKnobs() const {
     if (!m_restoring)
         LabSettings::saveKnobs(m_controls->knobs());
 }
 
-SessionConfig MainWindow::sessionConfig() const
-{
+SessionConfig MainWindow::sessionConfig() const {
     SessionConfig config;
     config.dataDir = m_dataDirectory;
     config.architecture = m_controls->architecture();
@@ -240,15 +276,15 @@ SessionConfig MainWindow::sessionConfig() const
     return config;
 }
 
-void MainWindow::onArchitectureKnob(ArchitectureMode mode)
-{
+void MainWindow::onArchitectureKnob(ArchitectureMode mode) {
     saveKnobs();
     if (m_restoring)
         return;
     const LabLifecycle::Phase phase = m_lifecycle->phase();
     LabSession* current = session();
-    const bool reopen = phase == LabLifecycle::Phase::Failed
-                        || (phase == LabLifecycle::Phase::Ready && current && current->reopenNeededFor(mode));
+    const bool reopen =
+        phase == LabLifecycle::Phase::Failed ||
+        (phase == LabLifecycle::Phase::Ready && current && current->reopenNeededFor(mode));
     if (reopen) {
         // CRUD runs on the rollback journal, CQRS on WAL: SQLite only
         // switches with every connection closed.
@@ -263,23 +299,28 @@ void MainWindow::onArchitectureKnob(ArchitectureMode mode)
     m_refresher->markAllDirty();
 }
 
-void MainWindow::onSessionStarted(LabSession* session)
-{
+void MainWindow::onSessionStarted(LabSession* session) {
     connect(session, &LabSession::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(session, &LabSession::advanced, this, [this, session](const ProjectionAdvance& advance) {
-        // CRUD reads the write tables: the head drives the refresh there.
-        if (session->state().architecture != ArchitectureMode::Crud)
-            m_refresher->projectionAdvanced(advance.projection);
-    });
+    connect(session, &LabSession::advanced, this,
+            [this, session](const ProjectionAdvance& advance) {
+                m_diagram->projectionAdvanced(advance);
+                // CRUD reads the write tables: the head drives the refresh there.
+                if (session->state().architecture != ArchitectureMode::Crud)
+                    m_refresher->projectionAdvanced(advance.projection);
+            });
     connect(session, &LabSession::eventsAppended, this, [this](const EventList& events) {
         m_dashboard->appendEvents(events);
+        m_diagram->eventsAppended(events);
         if (!events.isEmpty())
             m_status->showHead(events.last().position);
     });
-    connect(session, &LabSession::trafficRejected, this, [this](const QString& reason) { m_lastTrafficRejection = reason; });
+    connect(session, &LabSession::trafficRejected, this,
+            [this](const QString& reason) { m_lastTrafficRejection = reason; });
     connect(session, &LabSession::stateChanged, this, &MainWindow::onSessionState);
     m_sender->setSession(session);
     m_refresher->setSession(session);
+    m_receipts->setSession(session);
+    m_diagram->clear();
     m_formCatalog.clear();
     m_lastHead = -1;
     m_status->restartRate();
@@ -288,8 +329,7 @@ void MainWindow::onSessionStarted(LabSession* session)
     onSessionState(session->state());
 }
 
-void MainWindow::onPhaseChanged()
-{
+void MainWindow::onPhaseChanged() {
     const LabLifecycle::Phase phase = m_lifecycle->phase();
     const bool ready = phase == LabLifecycle::Phase::Ready;
     m_form->setEnabled(ready);
@@ -302,6 +342,7 @@ void MainWindow::onPhaseChanged()
     case LabLifecycle::Phase::Restarting:
         m_sender->setSession(nullptr);
         m_refresher->setSession(nullptr);
+        m_receipts->setSession(nullptr);
         m_status->showReopening();
         statusBar()->showMessage(m_pendingStatus.isEmpty() ? tr("Restarting…") : m_pendingStatus);
         break;
@@ -311,6 +352,7 @@ void MainWindow::onPhaseChanged()
     case LabLifecycle::Phase::ShuttingDown:
         m_sender->setSession(nullptr);
         m_refresher->setSession(nullptr);
+        m_receipts->setSession(nullptr);
         break;
     case LabLifecycle::Phase::Idle:
     case LabLifecycle::Phase::Ready:
@@ -319,13 +361,13 @@ void MainWindow::onPhaseChanged()
     }
 }
 
-void MainWindow::onOpened(const StoreInfo& info)
-{
+void MainWindow::onOpened(const StoreInfo& info) {
     m_pendingStatus.clear();
     LabSession* current = session();
     if (current->reopenNeededFor(m_controls->architecture())) {
         // The knob crossed between CRUD and CQRS while the store opened.
-        m_pendingStatus = tr("Reopening the write store for %1…").arg(architectureModeName(m_controls->architecture()).toUpper());
+        m_pendingStatus = tr("Reopening the write store for %1…")
+                              .arg(architectureModeName(m_controls->architecture()).toUpper());
         m_lifecycle->restart(sessionConfig(), false);
         return;
     }
@@ -334,16 +376,17 @@ void MainWindow::onOpened(const StoreInfo& info)
     if (current->state().synchronousUpdate != m_controls->synchronous())
         current->setSynchronousUpdate(m_controls->synchronous());
     current->setDelay({}, m_controls->delayMs(), m_controls->jitterMs());
-    statusBar()->showMessage(info.seeded ? tr("New store with the demo catalog: %1").arg(folderName(m_dataDirectory))
-                                         : tr("Opened %1").arg(folderName(m_dataDirectory)),
-                             8000);
+    statusBar()->showMessage(
+        info.seeded ? tr("New store with the demo catalog: %1").arg(folderName(m_dataDirectory))
+                    : tr("Opened %1").arg(folderName(m_dataDirectory)),
+        8000);
 }
 
-void MainWindow::showOpenFailure(const QString& error)
-{
+void MainWindow::showOpenFailure(const QString& error) {
     QMessageBox* box = openFailureBox(this, error);
     connect(box, &QMessageBox::buttonClicked, this, [this, box](QAbstractButton* button) {
-        if (box->standardButton(button) == QMessageBox::Retry && m_lifecycle->phase() == LabLifecycle::Phase::Failed) {
+        if (box->standardButton(button) == QMessageBox::Retry &&
+            m_lifecycle->phase() == LabLifecycle::Phase::Failed) {
             m_pendingStatus = tr("Opening %1 again…").arg(folderName(m_dataDirectory));
             m_lifecycle->restart(sessionConfig(), false);
         }
@@ -351,20 +394,20 @@ void MainWindow::showOpenFailure(const QString& error)
     box->open();
 }
 
-void MainWindow::onSessionState(const SessionState& state)
-{
+void MainWindow::onSessionState(const SessionState& state) {
+    m_diagram->showState(state);
     m_dashboard->setViewsInUse(state.architecture != ArchitectureMode::Crud);
     m_controls->setSynchronousProblem(state.synchronousProblem);
     m_status->showState(state);
 }
 
-void MainWindow::onSnapshot(const LagSnapshot& snapshot)
-{
+void MainWindow::onSnapshot(const LagSnapshot& snapshot) {
     LabSession* current = session();
     if (!current)
         return;
     const double t = m_clock.nsecsElapsed() / 1e9;
     m_dashboard->applySnapshot(snapshot, t);
+    m_diagram->showSnapshot(snapshot);
     m_dashboard->addCheckoutLatencies(t, current->takeCheckoutWindow());
     qint64 rebuildDone = -1;
     qint64 rebuildTarget = 0;
@@ -384,37 +427,54 @@ void MainWindow::onSnapshot(const LagSnapshot& snapshot)
     updateTrafficInfo();
 }
 
-void MainWindow::updateTrafficInfo()
-{
+void MainWindow::updateTrafficInfo() {
     LabSession* current = session();
-    const bool running = current && (m_controls->trafficRate() > 0 || m_controls->analyticsRate() > 0);
+    const bool running =
+        current && (m_controls->trafficRate() > 0 || m_controls->analyticsRate() > 0);
     m_controls->showTraffic(running ? current->trafficStats() : TrafficStats{},
-                            running && m_controls->analyticsRate() > 0 ? current->analyticsStats() : AnalyticsStats{},
+                            running && m_controls->analyticsRate() > 0 ? current->analyticsStats()
+                                                                       : AnalyticsStats{},
                             running, m_lastTrafficRejection);
 }
 
-void MainWindow::zoomIn() { m_zoom->zoomIn(); }
-void MainWindow::zoomOut() { m_zoom->zoomOut(); }
-void MainWindow::resetZoom() { m_zoom->reset(); }
-double MainWindow::zoom() const { return m_zoom->factor(); }
+void MainWindow::onNodeActivated(const QString& id, const QString& projection) {
+    // A view's node opens its table; any other says what it is, where it is.
+    if (!projection.isEmpty()) {
+        m_dashboard->showView(projection);
+        return;
+    }
+    if (FlowNode* node = m_diagram->nodeWithId(id))
+        QToolTip::showText(node->mapToGlobal(node->rect().bottomLeft()), node->toolTip(), node);
+}
 
-bool MainWindow::canReset() const
-{
+void MainWindow::zoomIn() {
+    m_zoom->zoomIn();
+}
+void MainWindow::zoomOut() {
+    m_zoom->zoomOut();
+}
+void MainWindow::resetZoom() {
+    m_zoom->reset();
+}
+double MainWindow::zoom() const {
+    return m_zoom->factor();
+}
+
+bool MainWindow::canReset() const {
     const LabLifecycle::Phase phase = m_lifecycle->phase();
     return phase == LabLifecycle::Phase::Ready || phase == LabLifecycle::Phase::Failed;
 }
 
-void MainWindow::resetDemoData()
-{
+void MainWindow::resetDemoData() {
     if (!canReset()) // not while the store is still opening
         return;
-    QMessageBox* box = resetQuestionBox(this, m_dataDirectory, m_lifecycle->phase() == LabLifecycle::Phase::Failed);
+    QMessageBox* box = resetQuestionBox(this, m_dataDirectory,
+                                        m_lifecycle->phase() == LabLifecycle::Phase::Failed);
     connect(box, &QMessageBox::accepted, this, &MainWindow::resetDemoDataNow);
     box->open();
 }
 
-void MainWindow::resetDemoDataNow()
-{
+void MainWindow::resetDemoDataNow() {
     if (!canReset())
         return;
     // Everything a demo changed goes back to how a launch finds it.
@@ -433,8 +493,7 @@ void MainWindow::resetDemoDataNow()
     m_lifecycle->restart(sessionConfig(), true);
 }
 
-void MainWindow::closeEvent(QCloseEvent* event)
-{
+void MainWindow::closeEvent(QCloseEvent* event) {
     if (m_lifecycle->phase() == LabLifecycle::Phase::ShutDown) {
         event->accept();
         return;
@@ -449,7 +508,11 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_lifecycle->shutdown();
 }
 
-bool MainWindow::isReady() const { return m_lifecycle->isReady(); }
-bool MainWindow::isShutDown() const { return m_lifecycle->phase() == LabLifecycle::Phase::ShutDown; }
+bool MainWindow::isReady() const {
+    return m_lifecycle->isReady();
+}
+bool MainWindow::isShutDown() const {
+    return m_lifecycle->phase() == LabLifecycle::Phase::ShutDown;
+}
 
 } // namespace cqrs::ui

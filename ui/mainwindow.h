@@ -7,7 +7,6 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 
-
 namespace cqrs::ui {
 
 class CatalogAdminPanel;
@@ -15,18 +14,20 @@ class CheckoutForm;
 class CommandSender;
 class ControlsPanel;
 class Dashboard;
+class FlowDiagram;
 class LabLifecycle;
+class ReceiptOpener;
 class StatusLine;
 class ViewRefresher;
 class WindowZoom;
 
-/// The CQRS Lab window: the checkout form and catalog commands on the left
-/// (write side), the dashboard on the right (read side only), the knobs in
-/// a dock. It wires its parts together: the lab's lifecycle, the command
-/// sender, the views' refresh schedule, the dashboard, zoom and settings.
+/// The CQRS Lab window: the flow diagram across the top, the checkout form
+/// and catalog commands on the left (write side), the dashboard on the
+/// right (read side only), the knobs in a dock. It wires its parts
+/// together: the lab's lifecycle, the command sender, the views' refresh
+/// schedule, the diagram, the dashboard, receipts, zoom and settings.
 /// It sees the lab only as a LabSession: no SQL and no waiting here.
-class MainWindow final : public QMainWindow
-{
+class MainWindow final : public QMainWindow {
     Q_OBJECT
 
 public:
@@ -41,6 +42,8 @@ public:
     CatalogAdminPanel* adminPanel() const { return m_admin; }
     ControlsPanel* controls() const { return m_controls; }
     Dashboard* dashboard() const { return m_dashboard; }
+    FlowDiagram* diagram() const { return m_diagram; }
+    ReceiptOpener* receipts() const { return m_receipts; }
     double zoom() const;
     bool isReady() const;
     /// Every thread of every session is joined (after closing).
@@ -79,6 +82,7 @@ private:
     void onSnapshot(const LagSnapshot& snapshot);
     void onArchitectureKnob(ArchitectureMode mode);
     void updateTrafficInfo();
+    void onNodeActivated(const QString& id, const QString& projection);
     bool canReset() const;
 
     QString m_dataDirectory;
@@ -91,6 +95,8 @@ private:
     CatalogAdminPanel* m_admin = nullptr;
     ControlsPanel* m_controls = nullptr;
     Dashboard* m_dashboard = nullptr;
+    FlowDiagram* m_diagram = nullptr;
+    ReceiptOpener* m_receipts = nullptr;
     StatusLine* m_status = nullptr;
 
     QString m_lastTrafficRejection;

@@ -2,6 +2,7 @@
 
 #include "read/queryresults.h"
 
+#include <QElapsedTimer>
 #include <QFuture>
 #include <QObject>
 #include <QPointer>
@@ -21,12 +22,20 @@ namespace cqrs::ui {
 /// snapshot at most one query per dirty view is in flight. Its answer is
 /// handed on through a signal. Answers of a session that has been replaced
 /// are dropped.
-class ViewRefresher final : public QObject
-{
+class ViewRefresher final : public QObject {
     Q_OBJECT
 
 public:
-    enum View { OrdersView, CustomersView, ProductsView, RevenueView, SearchView, ViewCount };
+    /// RowCountsView: how many rows each view holds, asked about once a second.
+    enum View {
+        OrdersView,
+        CustomersView,
+        ProductsView,
+        RevenueView,
+        SearchView,
+        RowCountsView,
+        ViewCount
+    };
 
     static constexpr int recentOrdersPage = 200;
     static constexpr int revenueSeconds = 120;
@@ -55,13 +64,15 @@ Q_SIGNALS:
     void productsArrived(const cqrs::ProductSalesResult& result);
     void revenueArrived(const cqrs::RevenueSeries& series);
     void searchArrived(const cqrs::SearchResult& result);
+    void rowCountsArrived(const cqrs::ViewRowCounts& rows);
     /// A query answered "still catching up" or failed.
     void queryNoted(const cqrs::QueryMeta& meta);
 
 private:
     void refreshDirtyViews();
     void run(View view);
-    template<typename T, typename Emit> void deliver(View view, const QFuture<T>& future, Emit emitAnswer);
+    template <typename T, typename Emit>
+    void deliver(View view, const QFuture<T>& future, Emit emitAnswer);
 
     QPointer<LabSession> m_session;
     quint64 m_generation = 0; // setSession() calls: a stale answer is dropped
@@ -70,6 +81,7 @@ private:
     std::array<bool, ViewCount> m_dirty{};
     std::array<bool, ViewCount> m_inFlight{};
     QTimer m_timer;
+    QElapsedTimer m_sinceRowCounts;
 };
 
 } // namespace cqrs::ui

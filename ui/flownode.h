@@ -1,0 +1,74 @@
+#pragma once
+
+#include <QColor>
+#include <QFrame>
+
+class QHBoxLayout;
+class QLabel;
+class QVBoxLayout;
+
+namespace cqrs::ui {
+
+/// One part of the flow diagram: a title, a line or two of live figures,
+/// and what the part is in CQRS (NodeExplanations) as its tooltip. Clicking
+/// it emits activated(). Its accessible name is its title, its accessible
+/// description the figures.
+class FlowNode : public QFrame {
+    Q_OBJECT
+
+public:
+    /// Stacked: the title above the figures; Row: all on one line.
+    enum class Shape { Stacked, Row };
+
+    /// `id`: the section of resources/diagram/nodes.md that explains it.
+    FlowNode(QString id, QString title, QWidget* parent = nullptr, Shape shape = Shape::Stacked);
+
+    const QString& id() const { return m_id; }
+    QString title() const;
+    void setTitle(const QString& title);
+    /// The live figures (rich text, a line or two).
+    void setFigures(const QString& html);
+    QString figures() const;
+    /// More live figures, for the tooltip only (rich text).
+    void setExtraToolTip(const QString& html);
+    /// Drawn grey when the running configuration does not use it.
+    void setInUse(bool inUse);
+    bool isInUse() const { return m_inUse; }
+    /// A coloured stripe on the left (state), or none.
+    void setStateColour(const QColor& colour);
+    /// Drawn with a thick outline (a lesson or a followed order points at it).
+    void setHighlighted(bool highlighted);
+    bool isHighlighted() const { return m_highlighted; }
+
+Q_SIGNALS:
+    void activated(const QString& id);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    /// For subclasses: a widget after the title, or before the figures.
+    void addToTitleRow(QWidget* widget);
+    void addBesideFigures(QWidget* widget);
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    bool event(QEvent* event) override;
+    QLabel* titleLabel() const { return m_titleLabel; }
+    QLabel* figuresLabel() const { return m_figures; }
+
+private:
+    void updateToolTip();
+    void boldTitle();
+
+    QString m_id;
+    QLabel* m_titleLabel = nullptr;
+    QLabel* m_figures = nullptr;
+    QHBoxLayout* m_titleRow = nullptr;
+    QHBoxLayout* m_figuresRow = nullptr;
+    QVBoxLayout* m_body = nullptr;
+    QString m_extraToolTip;
+    QColor m_stateColour;
+    bool m_inUse = true;
+    bool m_highlighted = false;
+};
+
+} // namespace cqrs::ui
