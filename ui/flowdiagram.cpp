@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPainterPath>
+#include <QtMath>
 #include <QToolButton>
 
 #include <algorithm>
@@ -155,6 +156,7 @@ void FlowDiagram::showSnapshot(const LagSnapshot& snapshot) {
             m_appliedPerS.append(applied);
         }
         m_rateBase = snapshot;
+        update(); // the edges' rate labels
     }
     // What the diagram paints itself (the counts waiting, a failure's mark) changed.
     QList<qint64> drawn;
@@ -164,7 +166,7 @@ void FlowDiagram::showSnapshot(const LagSnapshot& snapshot) {
     m_drawnWaits = drawn;
     updateFigures();
     if (redraw)
-        update();
+        update(waitRegion());
 }
 
 void FlowDiagram::showViewRows(const ViewRowCounts& rows) {
@@ -227,10 +229,56 @@ void FlowDiagram::clear() {
 }
 
 void FlowDiagram::tick() {
+    // Only where tokens were and are: the nodes under the rest need no repaint.
     m_tokens.advance(nowMs());
     if (m_tokens.isIdle())
         m_frame.stop();
-    update();
+    const QRegion now = tokenRegion();
+    update(m_tokenRegion.united(now));
+    m_tokenRegion = now;
+}
+
+std::vector<FlowDiagram::TokenSpot> FlowDiagram::tokenSpots() const {
+    std::vector<TokenSpot> spots;
+    std::vector<int> stacked(m_projections.size(), 0);
+    for (const FlowTokens::Token& token : m_tokens.tokens()) {
+        if (token.from == token.to)
+            continue; // inside a part: hidden by it
+        if (token.projection >= int(m_projections.size()))
+            continue;
+        QPointF at = pointOf(token.from, token.projection, true) * (1 - token.progress) +
+                     pointOf(token.to, token.projection, false) * token.progress;
+        if (token.waiting && token.projection >= 0) {
+            const int index = stacked[size_t(token.projection)]++;
+            if (index >= 5)
+                continue; // the count says how many more wait
+            at -= QPointF(index * 7, 0);
+        }
+        spots.push_back({at, &token});
+    }
+    return spots;
+}
+
+QRegion FlowDiagram::tokenRegion() const {
+    QRegion region;
+    for (const TokenSpot& spot : tokenSpots()) {
+        const int reach = spot.token->followed ? 12 : 6; // radius, ring and antialiasing
+        region += QRect(qFloor(spot.at.x()) - reach, qFloor(spot.at.y()) - reach, 2 * reach + 2,
+                        2 * reach + 2);
+    }
+    return region;
+}
+
+QRegion FlowDiagram::waitRegion() const {
+    const QFontMetrics metrics(font());
+    const int width = metrics.horizontalAdvance(QStringLiteral("0,000,000,000")) + 12;
+    QRegion region;
+    for (size_t p = 0; p < m_projections.size(); ++p) {
+        const QPoint entry = pointOf(FlowTokens::Stop::Entry, int(p), false).toPoint();
+        region += QRect(entry.x() - width, entry.y() - metrics.height() - 8, width + 8,
+                        metrics.height() + 16);
+    }
+    return region;
 }
 
 void FlowDiagram::updateFigures() {
@@ -241,12 +289,12 @@ void FlowDiagram::updateFigures() {
                               ? tr("on: %1 orders/s asked").arg(formatCount(m_trafficRate))
                               : tr("off"));
     m_queue->setFigures(tr("depth %1").arg(formatCount(write.queued)));
-    m_handler->setFigures(tr("%1 commands/s<br/>%2 rejected")
+    m_handler->setFigures(tr("%1 commands/s\n%2 rejected")
                               .arg(rate(m_commandsPerS), formatCount(write.commandsRejected)));
     const QString journal =
         m_state.journal == JournalMode::Rollback ? tr("rollback journal") : tr("WAL");
-    m_writeStore->setFigures(tr("%1 · %2<br/>tables + event log<br/>head %3 · %4 events/s")
-                                 .arg(fileName(m_state.writeDbPath).toHtmlEscaped(), journal,
+    m_writeStore->setFigures(tr("%1 · %2\ntables + event log\nhead %3 · %4 events/s")
+                                 .arg(fileName(m_state.writeDbPath), journal,
                                       formatCount(m_snapshot.head), rate(m_eventsPerS)));
     for (ProjectionNode* node : m_projections) {
         bool shown = false;
@@ -272,11 +320,10 @@ void FlowDiagram::updateFigures() {
         fileName(m_state.architecture == ArchitectureMode::Logical ? m_state.writeDbPath
                                                                    : m_state.readDbPath);
     m_readStore->setFigures(
-        tr("%1 · 5 views<br/>%2")
-            .arg(readFile.toHtmlEscaped(), orderRows < 0 ? tr("rows: not counted yet")
-                                           : orderRows == 1
-                                               ? tr("1 order row")
-                                               : tr("%1 order rows").arg(formatCount(orderRows))));
+        tr("%1 · 5 views\n%2")
+            .arg(readFile, orderRows < 0    ? tr("rows: not counted yet")
+                           : orderRows == 1 ? tr("1 order row")
+                                            : tr("%1 order rows").arg(formatCount(orderRows))));
     m_readStore->setExtraToolTip(allRows.join(QStringLiteral("<br/>")));
     m_readStore->setInUse(!crud);
     m_query->setFigures(crud ? tr("joins the write tables")
@@ -599,18 +646,8 @@ void FlowDiagram::paintEvent(QPaintEvent*) {
     }
 
     // The tokens.
-    std::vector<int> stacked(m_projections.size(), 0);
-    for (const FlowTokens::Token& token : m_tokens.tokens()) {
-        if (token.from == token.to)
-            continue; // inside a part: hidden by it
-        QPointF at = pointOf(token.from, token.projection, true) * (1 - token.progress) +
-                     pointOf(token.to, token.projection, false) * token.progress;
-        if (token.waiting && token.projection >= 0) {
-            const int index = stacked[size_t(token.projection)]++;
-            if (index >= 5)
-                continue; // the count says how many more wait
-            at -= QPointF(index * 7, 0);
-        }
+    for (const auto& [at, tokenPointer] : tokenSpots()) {
+        const FlowTokens::Token& token = *tokenPointer;
         const QColor colour = token.waiting ? waitingColour
                               : token.own   ? formTokenColour
                                             : trafficTokenColour;

@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QPointer>
+#include <QRegion>
 #include <QTimer>
 #include <QWidget>
 
@@ -103,6 +104,16 @@ private:
     void updateFigures();
     void tick();
     QPointF pointOf(FlowTokens::Stop stop, int projection, bool leaving) const;
+    struct TokenSpot {
+        QPointF at;
+        const FlowTokens::Token* token = nullptr;
+    };
+    /// Where each visible token is drawn now (at most five held per projection).
+    std::vector<TokenSpot> tokenSpots() const;
+    /// What the tokens cover (with their rings), to repaint only that.
+    QRegion tokenRegion() const;
+    /// Where the counts waiting before the projections are drawn.
+    QRegion waitRegion() const;
     qint64 nowMs() const { return m_clock.elapsed(); }
 
     FlowNode* m_form = nullptr;
@@ -127,6 +138,7 @@ private:
     double m_eventsPerS = -1;
     QList<double> m_appliedPerS; ///< per projection, in snapshot order
     QList<qint64> m_drawnWaits;  ///< what paintEvent() drew of the projections' waits
+    QRegion m_tokenRegion;       ///< where the tokens were at the last frame
     ViewRowCounts m_rows;
     int m_ownCommands = 0;
     int m_trafficRate = 0;

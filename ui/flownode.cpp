@@ -8,7 +8,6 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QTextDocumentFragment>
 #include <QVBoxLayout>
 
 namespace cqrs::ui {
@@ -28,7 +27,7 @@ FlowNode::FlowNode(QString id, QString title, QWidget* parent, Shape shape)
     m_titleRow->setSpacing(6);
     m_body->addLayout(m_titleRow);
     m_titleRow->addWidget(m_titleLabel, shape == Shape::Row ? 0 : 1);
-    m_figures->setTextFormat(Qt::RichText);
+    m_figures->setTextFormat(Qt::PlainText); // laid out 10 times a second: no rich text
     if (shape == Shape::Row) {
         m_figuresRow = m_titleRow;
         m_titleRow->addWidget(m_figures, 1);
@@ -66,11 +65,15 @@ void FlowNode::setTitle(const QString& title) {
     updateToolTip();
 }
 
-void FlowNode::setFigures(const QString& html) {
-    if (m_figures->text() == html)
+void FlowNode::setFigures(const QString& text, bool alarm) {
+    if (alarm != m_alarm) {
+        m_alarm = alarm;
+        applyColours();
+    }
+    if (m_figures->text() == text)
         return;
-    m_figures->setText(html);
-    setAccessibleDescription(QTextDocumentFragment::fromHtml(html).toPlainText());
+    m_figures->setText(text);
+    setAccessibleDescription(text);
     updateToolTip();
 }
 
@@ -89,15 +92,19 @@ void FlowNode::setInUse(bool inUse) {
     if (inUse == m_inUse)
         return;
     m_inUse = inUse;
-    const QPalette palette = this->palette();
+    applyColours();
+    update();
+}
+
+void FlowNode::applyColours() {
+    const QColor text =
+        palette().color(m_inUse ? QPalette::Active : QPalette::Disabled, QPalette::WindowText);
     for (QLabel* label : {m_titleLabel, m_figures}) {
         QPalette p = label->palette();
-        p.setColor(
-            QPalette::WindowText,
-            palette.color(inUse ? QPalette::Active : QPalette::Disabled, QPalette::WindowText));
+        p.setColor(QPalette::WindowText,
+                   label == m_figures && m_alarm ? QColor(0xc0, 0x39, 0x2b) : text);
         label->setPalette(p);
     }
-    update();
 }
 
 void FlowNode::setStateColour(const QColor& colour) {
@@ -117,6 +124,8 @@ void FlowNode::setHighlighted(bool highlighted) {
 void FlowNode::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange)
         boldTitle();
+    else if (event->type() == QEvent::PaletteChange)
+        applyColours();
     QFrame::changeEvent(event);
 }
 
@@ -132,7 +141,9 @@ void FlowNode::updateToolTip() {
     if (texts.has(m_id))
         tip += QStringLiteral("<p>%1</p>").arg(texts.text(m_id).toHtmlEscaped());
     if (!accessibleDescription().isEmpty())
-        tip += QStringLiteral("<p><i>%1</i></p>").arg(accessibleDescription().toHtmlEscaped());
+        tip += QStringLiteral("<p><i>%1</i></p>")
+                   .arg(accessibleDescription().toHtmlEscaped().replace(u'\n',
+                                                                        QStringLiteral("<br/>")));
     if (!m_extraToolTip.isEmpty())
         tip += QStringLiteral("<p>%1</p>").arg(m_extraToolTip);
     setToolTip(tip);

@@ -26,8 +26,8 @@ public:
     const QString& id() const { return m_id; }
     QString title() const;
     void setTitle(const QString& title);
-    /// The live figures (rich text, a line or two).
-    void setFigures(const QString& html);
+    /// The live figures (plain text, a line or two); `alarm` draws them red.
+    void setFigures(const QString& text, bool alarm = false);
     QString figures() const;
     /// More live figures, for the tooltip only (rich text).
     void setExtraToolTip(const QString& html);
@@ -58,6 +58,7 @@ protected:
 private:
     void updateToolTip();
     void boldTitle();
+    void applyColours();
 
     QString m_id;
     QLabel* m_titleLabel = nullptr;
@@ -69,6 +70,7 @@ private:
     QColor m_stateColour;
     bool m_inUse = true;
     bool m_highlighted = false;
+    bool m_alarm = false;
 };
 
 } // namespace cqrs::ui

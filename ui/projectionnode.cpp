@@ -6,7 +6,6 @@
 
 #include <QEvent>
 #include <QLabel>
-#include <QTextDocumentFragment>
 #include <QToolButton>
 
 namespace cqrs::ui {
@@ -49,14 +48,18 @@ void ProjectionNode::sizeParts() {
     const QFontMetrics metrics = fontMetrics();
     m_bar->setFixedHeight(metrics.height() + 2);
     m_bar->setFixedWidth(metrics.horizontalAdvance(QStringLiteral("999,999")) + 10);
-    m_badge->setMinimumWidth(metrics.horizontalAdvance(QStringLiteral("catching up")) + 8);
+    m_badgeWidth = metrics.horizontalAdvance(QStringLiteral("catching up")) + 10;
+    m_badge->setMinimumWidth(
+        std::max(m_badgeWidth, metrics.horizontalAdvance(m_badge->text()) + 10));
     // The same title width in every row, so the bars line up.
     QFont bold = font();
     bold.setBold(true);
     titleLabel()->setMinimumWidth(
         QFontMetrics(bold).horizontalAdvance(QStringLiteral("Revenue timeline")) + 4);
+    // The figures take what the row leaves (their whole text is in the tooltip).
     figuresLabel()->setMinimumWidth(
         metrics.horizontalAdvance(QStringLiteral("999 behind · 999 ms")));
+    figuresLabel()->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     // A background the badge paints itself: a style sheet would keep the font it was polished with.
     m_badge->setFont(font());
 }
@@ -75,23 +78,33 @@ void ProjectionNode::showLag(const ProjectionLag& lag, qint64 head, bool inUse) 
                           .arg(formatCount(lag.status.checkpoint), formatCount(head)));
     m_bar->setEnabled(inUse);
     m_behindText = look.behind;
-    QString figures = look.behind.toHtmlEscaped();
-    if (lag.status.knobs.delayMs > 0 || lag.status.knobs.jitterMs > 0)
-        figures += tr(" · delay %1").arg(durationText(lag.status.knobs.delayMs)) +
-                   (lag.status.knobs.jitterMs > 0
-                        ? tr(" ± %1").arg(durationText(lag.status.knobs.jitterMs))
-                        : QString());
-    if (lag.status.state == ProjectionState::Failed)
-        figures = tr("<span style='color:#c0392b'>stopped at event %1</span> · %2")
+    QString figures = look.behind;
+    // The injected delay goes into the badge: the row has room for one short state.
+    QString badge = look.badge;
+    const bool delayed = lag.status.knobs.delayMs > 0 || lag.status.knobs.jitterMs > 0;
+    if (delayed && lag.status.state == ProjectionState::Live && inUse)
+        badge = lag.status.knobs.jitterMs > 0
+                    ? tr("delay %1 ± %2")
+                          .arg(durationText(lag.status.knobs.delayMs),
+                               durationText(lag.status.knobs.jitterMs))
+                    : tr("delay %1").arg(durationText(lag.status.knobs.delayMs));
+    else if (delayed && inUse)
+        figures += tr(" · delay %1").arg(durationText(lag.status.knobs.delayMs));
+    const bool failed = lag.status.state == ProjectionState::Failed;
+    if (failed) {
+        figures = tr("stopped at event %1 · %2")
                       .arg(formatCount(lag.status.failedPosition > 0 ? lag.status.failedPosition
                                                                      : lag.status.checkpoint + 1),
-                           look.behind.toHtmlEscaped());
-    if (lag.status.state == ProjectionState::Failed)
-        m_behindText = QTextDocumentFragment::fromHtml(figures).toPlainText();
-    setFigures(figures);
+                           look.behind);
+        m_behindText = figures;
+    }
+    setFigures(figures, failed);
     figuresLabel()->setToolTip(look.behindToolTip);
-    if (m_badge->text() != look.badge)
-        m_badge->setText(look.badge);
+    if (m_badge->text() != badge) {
+        m_badge->setText(badge);
+        m_badge->setMinimumWidth(
+            std::max(m_badgeWidth, fontMetrics().horizontalAdvance(badge) + 10));
+    }
     QPalette palette = m_badge->palette();
     if (palette.color(QPalette::Window) != look.colour) {
         palette.setColor(QPalette::Window, look.colour);

@@ -40,6 +40,7 @@ private:
     QString m_name;
     CheckpointBar* m_bar = nullptr;
     QLabel* m_badge = nullptr;
+    int m_badgeWidth = 0; ///< the narrowest the badge gets: its common states fit
     QToolButton* m_pause = nullptr;
     QToolButton* m_retry = nullptr;
     ProjectionLag m_lag;
