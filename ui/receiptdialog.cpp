@@ -74,19 +74,28 @@ ReceiptDialog::ReceiptDialog(LabSession* session, ShownAt shownAt, QWidget* pare
 }
 
 void ReceiptDialog::showPosition(qint64 position) {
+    forgetAsked();
     m_position = position;
     m_orderId = 0;
-    m_receipt = {};
     m_summary->setText(tr("Looking up event %1…").arg(formatCount(position)));
     ask();
 }
 
 void ReceiptDialog::showOrder(qint64 orderId) {
+    forgetAsked();
     m_position = 0;
     m_orderId = orderId;
-    m_receipt = {};
     m_summary->setText(tr("Looking up order #%1…").arg(orderId));
     ask();
+}
+
+void ReceiptDialog::forgetAsked() {
+    // An answer still on its way is about the receipt shown before.
+    ++m_request;
+    m_asking = false;
+    m_again.stop();
+    m_receipt = {};
+    m_completeClock.invalidate();
 }
 
 void ReceiptDialog::ask() {
@@ -127,9 +136,14 @@ void ReceiptDialog::present(const ConsistencyReceipt& receipt) {
     }
     showDetails(receipt.event);
     showWaterfall(receipt);
+    // Once every projection has it, the dashboard shows it within a refresh
+    // or two; a position the window never watched stays unknown, so stop.
     const bool shownKnown = m_shownAt && m_shownAt(m_position).has_value();
-    if (receipt.recorded && isVisible() &&
-        (!receipt.complete() || (!shownKnown && !receipt.projections.isEmpty())))
+    if (receipt.complete() && !m_completeClock.isValid())
+        m_completeClock.start();
+    const bool mayStillBeShown = !shownKnown && !receipt.projections.isEmpty() &&
+                                 (!m_completeClock.isValid() || m_completeClock.elapsed() < 10'000);
+    if (receipt.recorded && isVisible() && (!receipt.complete() || mayStillBeShown))
         m_again.start();
 }
 

@@ -3,6 +3,7 @@
 #include "read/receipt.h"
 
 #include <QDialog>
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QTimer>
 
@@ -54,6 +55,7 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    void forgetAsked();
     void ask();
     void present(const ConsistencyReceipt& receipt);
     void showWaterfall(const ConsistencyReceipt& receipt);
@@ -64,6 +66,7 @@ private:
     qint64 m_position = 0;
     qint64 m_orderId = 0;
     bool m_asking = false;
+    QElapsedTimer m_completeClock; ///< since every projection had applied it
     quint64 m_request = 0;
     ConsistencyReceipt m_receipt;
     QTimer m_again;
