@@ -4,17 +4,15 @@
 
 namespace cqrs::bench {
 
-const QStringList& BenchOptions::allMeasurements()
-{
+const QStringList& BenchOptions::allMeasurements() {
     static const QStringList names{QStringLiteral("placeorder"), QStringLiteral("latency"),
                                    QStringLiteral("projector"),  QStringLiteral("visibility"),
                                    QStringLiteral("contention"), QStringLiteral("gui"),
-                                   QStringLiteral("memory")};
+                                   QStringLiteral("memory"),     QStringLiteral("receipts")};
     return names;
 }
 
-void BenchOptions::applyQuick()
-{
+void BenchOptions::applyQuick() {
     // A smoke check of every measurement: one run each, short durations.
     // The memory run keeps 60 s (issue #5); the rest fits in about a minute
     // on an idle 2-core machine.
@@ -36,8 +34,7 @@ void BenchOptions::applyQuick()
 
 namespace {
 
-bool parseList(const QString& text, QStringList* out, QString* error)
-{
+bool parseList(const QString& text, QStringList* out, QString* error) {
     out->clear();
     for (const QString& part : text.split(u',', Qt::SkipEmptyParts)) {
         const QString name = part.trimmed().toLower();
@@ -54,8 +51,7 @@ bool parseList(const QString& text, QStringList* out, QString* error)
 
 template <typename T>
 bool parseNumber(const QCommandLineParser& parser, const QString& name, T min, T* out,
-                 QString* error)
-{
+                 QString* error) {
     if (!parser.isSet(name))
         return true;
     bool ok = false;
@@ -68,8 +64,7 @@ bool parseNumber(const QCommandLineParser& parser, const QString& name, T min, T
     return true;
 }
 
-bool readValues(const QCommandLineParser& parser, BenchOptions& options, QString* error)
-{
+bool readValues(const QCommandLineParser& parser, BenchOptions& options, QString* error) {
     // --quick first, so explicit sizes given with it still win.
     if (parser.isSet(QStringLiteral("quick")))
         options.applyQuick();
@@ -96,12 +91,11 @@ bool readValues(const QCommandLineParser& parser, BenchOptions& options, QString
     if (duration > 0)
         options.latencySeconds = options.visibilitySeconds = options.contentionSeconds =
             options.guiSeconds = duration;
-    if (!parseNumber(parser, QStringLiteral("orders"), 100, &options.ordersOneByOne, error)
-        || !parseNumber(parser, QStringLiteral("grouped-orders"), 100, &options.ordersGrouped,
-                        error)
-        || !parseNumber(parser, QStringLiteral("events"), 1'000, &options.logEvents, error)
-        || !parseNumber(parser, QStringLiteral("memory-duration"), 1.0, &options.memorySeconds,
-                        error))
+    if (!parseNumber(parser, QStringLiteral("orders"), 100, &options.ordersOneByOne, error) ||
+        !parseNumber(parser, QStringLiteral("grouped-orders"), 100, &options.ordersGrouped,
+                     error) ||
+        !parseNumber(parser, QStringLiteral("events"), 1'000, &options.logEvents, error) ||
+        !parseNumber(parser, QStringLiteral("memory-duration"), 1.0, &options.memorySeconds, error))
         return false;
     options.workDir = parser.value(QStringLiteral("dir"));
     options.markdownPath = parser.value(QStringLiteral("markdown"));
@@ -111,17 +105,17 @@ bool readValues(const QCommandLineParser& parser, BenchOptions& options, QString
 
 } // namespace
 
-ParsedOptions parseOptions(const QStringList& arguments)
-{
+ParsedOptions parseOptions(const QStringList& arguments) {
     ParsedOptions parsed;
     BenchOptions& options = parsed.options;
     options.commandLine = arguments.join(u' ');
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Measures CQRS Lab against a raw SQLite C API baseline in the same run and prints a "
-        "table with the ratios.\nMeasurements: ")
-                                     + BenchOptions::allMeasurements().join(QStringLiteral(", ")));
+    parser.setApplicationDescription(
+        QStringLiteral(
+            "Measures CQRS Lab against a raw SQLite C API baseline in the same run and prints a "
+            "table with the ratios.\nMeasurements: ") +
+        BenchOptions::allMeasurements().join(QStringLiteral(", ")));
     parser.addHelpOption();
     parser.addOptions({
         {QStringLiteral("quick"), QStringLiteral("Small sizes and short runs (a smoke check).")},
@@ -163,8 +157,8 @@ ParsedOptions parseOptions(const QStringList& arguments)
     }
     if (!parser.positionalArguments().isEmpty()) {
         parsed.message = QStringLiteral("Unexpected argument \"%1\".\n")
-                             .arg(parser.positionalArguments().constFirst())
-                         + parser.helpText();
+                             .arg(parser.positionalArguments().constFirst()) +
+                         parser.helpText();
         parsed.exitCode = 2;
         parsed.exit = true;
         return parsed;

@@ -26,8 +26,7 @@ namespace {
 
 using namespace cqrs::bench;
 
-QString machineText(const MachineInfo& m)
-{
+QString machineText(const MachineInfo& m) {
     return QStringLiteral("%1 cores (nproc), %2, %3 GiB RAM, %4, %5; SQLite %6, Qt %7")
         .arg(m.cores)
         .arg(m.cpuModel)
@@ -38,12 +37,15 @@ QString machineText(const MachineInfo& m)
 /// Runs one measurement in a fresh copy of this program and adds its rows.
 /// Used for the memory measurement when others run too: their windows,
 /// caches and freed-but-kept heap would otherwise sit in the RSS it watches.
-void runInChild(const QString& name, const BenchOptions& options, ResultTable& table)
-{
+void runInChild(const QString& name, const BenchOptions& options, ResultTable& table) {
     const QTemporaryDir dir;
     const QString report = dir.filePath(QStringLiteral("report.json"));
-    QStringList arguments{QStringLiteral("--only"), name, QStringLiteral("--json"), report,
-                          QStringLiteral("--memory-duration"), QString::number(options.memorySeconds)};
+    QStringList arguments{QStringLiteral("--only"),
+                          name,
+                          QStringLiteral("--json"),
+                          report,
+                          QStringLiteral("--memory-duration"),
+                          QString::number(options.memorySeconds)};
     if (options.quick)
         arguments.prepend(QStringLiteral("--quick"));
     if (!options.workDir.isEmpty())
@@ -53,17 +55,18 @@ void runInChild(const QString& name, const BenchOptions& options, ResultTable& t
     child.setStandardOutputFile(QProcess::nullDevice());
     child.start(QCoreApplication::applicationFilePath(), arguments);
     if (!child.waitForFinished(-1) || child.exitStatus() != QProcess::NormalExit)
-        throw BenchError(QStringLiteral("the child process for %1 failed: %2").arg(name, child.errorString()));
+        throw BenchError(
+            QStringLiteral("the child process for %1 failed: %2").arg(name, child.errorString()));
     QFile file(report);
     if (!file.open(QIODevice::ReadOnly))
         throw BenchError(QStringLiteral("the child process for %1 wrote no report").arg(name));
-    const QJsonArray rows = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("rows")).toArray();
+    const QJsonArray rows =
+        QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("rows")).toArray();
     for (const QJsonValue& row : rows)
         table.add(resultRowFromJson(row.toObject()));
 }
 
-bool writeFile(const QString& path, const QByteArray& bytes)
-{
+bool writeFile(const QString& path, const QByteArray& bytes) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
         progress() << "Cannot write " << path << ": " << file.errorString() << Qt::endl;
@@ -74,8 +77,7 @@ bool writeFile(const QString& path, const QByteArray& bytes)
 
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     // The GUI measurement creates the real window: without a display it has
     // to be offscreen, and a display is not wanted for a benchmark anyway.
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
@@ -101,16 +103,20 @@ int main(int argc, char** argv)
     QTextStream out(stdout);
     const QString started = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     const QString loadBefore = loadAverage();
-    progress() << "cqrs-lab-bench (" << (options.quick ? "quick" : "full") << "): "
-               << options.selected.join(QStringLiteral(", ")) << Qt::endl
+    progress() << "cqrs-lab-bench (" << (options.quick ? "quick" : "full")
+               << "): " << options.selected.join(QStringLiteral(", ")) << Qt::endl
                << "machine: " << machineText(machine) << Qt::endl;
 
     using Measure = void (*)(const BenchOptions&, ResultTable&);
     const QList<std::pair<QString, Measure>> measurements{
-        {QStringLiteral("placeorder"), benchPlaceOrder}, {QStringLiteral("latency"), benchCommitLatency},
-        {QStringLiteral("projector"), benchProjector},   {QStringLiteral("visibility"), benchVisibility},
-        {QStringLiteral("contention"), benchContention}, {QStringLiteral("gui"), benchGuiStall},
-        {QStringLiteral("memory"), benchMemory}};
+        {QStringLiteral("placeorder"), benchPlaceOrder},
+        {QStringLiteral("latency"), benchCommitLatency},
+        {QStringLiteral("projector"), benchProjector},
+        {QStringLiteral("visibility"), benchVisibility},
+        {QStringLiteral("contention"), benchContention},
+        {QStringLiteral("gui"), benchGuiStall},
+        {QStringLiteral("memory"), benchMemory},
+        {QStringLiteral("receipts"), benchReceiptCost}};
     ResultTable table;
     const qint64 runStart = cqrs::monotonicNowNs();
     QStringList durations;
@@ -126,7 +132,8 @@ int main(int argc, char** argv)
         } catch (const std::exception& error) {
             ResultRow row;
             row.id = name;
-            row.what = QStringLiteral("%1 could not run: %2").arg(name, QString::fromUtf8(error.what()));
+            row.what =
+                QStringLiteral("%1 could not run: %2").arg(name, QString::fromUtf8(error.what()));
             row.figure = QStringLiteral("—");
             row.verdict = Verdict::Error;
             table.add(row);
@@ -136,12 +143,13 @@ int main(int argc, char** argv)
     }
     const double totalS = secondsSince(runStart);
     // Other processes share the cores: say how busy the machine was.
-    const QString load = QStringLiteral("load average %1 at start, %2 at end").arg(loadBefore, loadAverage());
+    const QString load =
+        QStringLiteral("load average %1 at start, %2 at end").arg(loadBefore, loadAverage());
 
     out << "\nCQRS Lab benchmark — " << (options.quick ? "quick" : "full") << " run, " << started
-        << "\nmachine: " << machineText(machine) << "\n" << load << "\ncommand: " << options.commandLine
-        << "\nfigures are medians of " << options.repeats << " (throughput) / "
-        << options.timedRepeats << " (timed) runs\n\n";
+        << "\nmachine: " << machineText(machine) << "\n"
+        << load << "\ncommand: " << options.commandLine << "\nfigures are medians of "
+        << options.repeats << " (throughput) / " << options.timedRepeats << " (timed) runs\n\n";
     table.printText(out);
     out << "\ntime: " << durations.join(QStringLiteral(", ")) << "; total "
         << QString::number(totalS, 'f', 0) << " s\n";
@@ -151,7 +159,8 @@ int main(int argc, char** argv)
     if (!options.markdownPath.isEmpty()) {
         // One multi-argument arg(): inserted text is never scanned for %N again.
         const QString text =
-            QStringLiteral("Run: %1 (%2)\n\nMachine: %3 (%4)\n\nCommand: `%5`\n\n%6\nTime: %7; total %8 s\n")
+            QStringLiteral(
+                "Run: %1 (%2)\n\nMachine: %3 (%4)\n\nCommand: `%5`\n\n%6\nTime: %7; total %8 s\n")
                 .arg(started, options.quick ? QStringLiteral("quick") : QStringLiteral("full"),
                      machineText(machine), load, options.commandLine, table.markdown(),
                      durations.join(QStringLiteral(", ")), QString::number(totalS, 'f', 0));
@@ -160,7 +169,8 @@ int main(int argc, char** argv)
     if (!options.jsonPath.isEmpty()) {
         QJsonObject report = table.json();
         report.insert(QStringLiteral("started"), started);
-        report.insert(QStringLiteral("mode"), options.quick ? QStringLiteral("quick") : QStringLiteral("full"));
+        report.insert(QStringLiteral("mode"),
+                      options.quick ? QStringLiteral("quick") : QStringLiteral("full"));
         report.insert(QStringLiteral("command"), options.commandLine);
         report.insert(QStringLiteral("machine"), machineText(machine));
         report.insert(QStringLiteral("load"), load);

@@ -23,5 +23,7 @@ void benchContention(const BenchOptions& options, ResultTable& table);
 void benchGuiStall(const BenchOptions& options, ResultTable& table);
 /// 7. RSS growth over a long run at 1,000 orders/s.
 void benchMemory(const BenchOptions& options, ResultTable& table);
+/// 8. CPU per command with and without receipt recording.
+void benchReceiptCost(const BenchOptions& options, ResultTable& table);
 
 } // namespace cqrs::bench
