@@ -102,6 +102,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
         fake()->customers = threeCustomers(80);
         fake()->products = twoProducts(80);
+        // As a real lab says it: the views changed, so their projections
+        // advanced (the window may already have asked them while empty).
+        fake()->sendAdvance(QStringLiteral("customer_stats"), 80, false);
+        fake()->sendAdvance(QStringLiteral("product_sales"), 80, false);
         fake()->sendSnapshot(snapshotAt(80, 80));
         QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->customerPicker()->count(), 3,
                                   timeoutMs);
