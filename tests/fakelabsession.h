@@ -6,6 +6,7 @@
 #include "lab/labsession.h"
 
 #include <QList>
+#include <QPromise>
 
 #include <functional>
 #include <memory>
@@ -100,7 +101,24 @@ public:
     QFuture<ConsistencyReceipt> orderReceipt(qint64 orderId) override {
         ConsistencyReceipt scripted = receiptAnswer;
         scripted.event.aggregateId = orderId;
-        return QtFuture::makeReadyFuture(scripted);
+        if (!holdReceipts)
+            return QtFuture::makeReadyFuture(scripted);
+        auto held = std::make_shared<QPromise<ConsistencyReceipt>>();
+        held->start();
+        heldReceipts.append({scripted, held});
+        return held->future();
+    }
+    /// Order receipts are answered only by releaseReceipt(), in the test's order.
+    bool holdReceipts = false;
+    struct HeldReceipt {
+        ConsistencyReceipt answer;
+        std::shared_ptr<QPromise<ConsistencyReceipt>> promise;
+    };
+    QList<HeldReceipt> heldReceipts;
+    void releaseReceipt(qsizetype index) {
+        HeldReceipt& held = heldReceipts[index];
+        held.promise->addResult(held.answer);
+        held.promise->finish();
     }
     QFuture<SearchResult> search(const QString& text, int, const ReadOptions&) override {
         SearchResult result = searchAnswer;

@@ -14,6 +14,8 @@
 #include "ui/lablifecycle.h"
 #include "ui/mainwindow.h"
 #include "ui/orderlinesmodel.h"
+#include "ui/receiptdialog.h"
+#include "ui/receiptopener.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -22,6 +24,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -152,6 +155,61 @@ private Q_SLOTS:
         QVERIFY(order);
         QCOMPARE(order->customerId, 2);
         QCOMPARE(order->lines.at(0).productId, 11);
+    }
+
+    void aSecondReceiptIgnoresTheFirstStillOnItsWay() {
+        // Two orders in the table; the receipts' answers come only when the test says.
+        fake()->holdReceipts = true;
+        fake()->receiptAnswer.found = true;
+        OrderPage page;
+        page.meta.position = 80;
+        for (qint64 id : {7, 8}) {
+            OrderSummaryRow row;
+            row.orderId = id;
+            row.customerId = 1;
+            row.customerName = QStringLiteral("Alice Andersen");
+            row.status = QStringLiteral("placed");
+            row.lastPosition = 60 + id;
+            page.rows.append(row);
+        }
+        page.totalOrders = 2;
+        fake()->orders = page;
+        fake()->sendAdvance(QStringLiteral("order_summary"), 80, false);
+        fake()->sendSnapshot(snapshotAt(80, 80));
+        auto* orders = byName<QTableView>(m_window->dashboard(), QStringLiteral("Recent orders"));
+        QVERIFY(orders);
+        QTRY_COMPARE_WITH_TIMEOUT(orders->model()->rowCount(), 2, timeoutMs);
+
+        // A person double-clicks one order, then the other before the first receipt came.
+        const auto doubleClickRow = [orders](int row) {
+            const QPoint at = orders->visualRect(orders->model()->index(row, 0)).center();
+            QTest::mousePress(orders->viewport(), Qt::LeftButton, {}, at);
+            QTest::mouseRelease(orders->viewport(), Qt::LeftButton, {}, at);
+            QTest::mouseDClick(orders->viewport(), Qt::LeftButton, {}, at);
+            QTest::mouseRelease(orders->viewport(), Qt::LeftButton, {}, at);
+        };
+        doubleClickRow(0);
+        QTRY_COMPARE_WITH_TIMEOUT(fake()->heldReceipts.size(), 1, timeoutMs);
+        doubleClickRow(1);
+        QTRY_COMPARE_WITH_TIMEOUT(fake()->heldReceipts.size(), 2, timeoutMs);
+        const qint64 first = fake()->heldReceipts.at(0).answer.event.aggregateId;
+        const qint64 second = fake()->heldReceipts.at(1).answer.event.aggregateId;
+        QCOMPARE_NE(first, second);
+        fake()->heldReceipts[0].answer.event.position = 60 + first;
+        fake()->heldReceipts[1].answer.event.position = 60 + second;
+
+        ReceiptDialog* dialog = m_window->receipts()->dialog();
+        QVERIFY(dialog && dialog->isVisible());
+        fake()->releaseReceipt(1);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->receipt().event.aggregateId, second, timeoutMs);
+        // The first answer arrives late: the dialog stays on the order asked last.
+        fake()->releaseReceipt(0);
+        QTest::qWait(50); // its continuation runs
+        QCOMPARE(dialog->receipt().event.aggregateId, second);
+        QCOMPARE(dialog->receipt().event.position, 60 + second);
+        QVERIFY2(dialog->detailsText().contains(QString::number(60 + second)),
+                 qPrintable(dialog->detailsText()));
+        QTest::keyClick(dialog, Qt::Key_Escape);
     }
 
     void aStoreFailureIsShownAsAFailure() {

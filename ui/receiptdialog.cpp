@@ -110,9 +110,10 @@ void ReceiptDialog::ask() {
     const QFuture<ConsistencyReceipt> answer =
         m_position > 0 ? m_session->receipt(m_position) : m_session->orderReceipt(m_orderId);
     whenReady(answer, this, [this, request](const ConsistencyReceipt& receipt) {
+        if (request != m_request)
+            return; // about the receipt shown before: the newer request is still asking
         m_asking = false;
-        if (request == m_request)
-            present(receipt);
+        present(receipt);
     });
 }
 
