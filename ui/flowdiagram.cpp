@@ -141,6 +141,7 @@ void FlowDiagram::showSnapshot(const LagSnapshot& snapshot) {
     if (m_rateBase.takenAtNs == 0 || snapshot.head < m_rateBase.head) {
         m_rateBase = snapshot;
     } else if (seconds >= 1.0) {
+        const QStringList labelsBefore = edgeLabels();
         const qint64 commands = snapshot.write.commandsAccepted + snapshot.write.commandsRejected;
         const qint64 before = m_rateBase.write.commandsAccepted + m_rateBase.write.commandsRejected;
         m_commandsPerS = std::max<qint64>(0, commands - before) / seconds;
@@ -156,7 +157,16 @@ void FlowDiagram::showSnapshot(const LagSnapshot& snapshot) {
             m_appliedPerS.append(applied);
         }
         m_rateBase = snapshot;
-        update(); // the edges' rate labels
+        // Only the rate labels that changed, where they were and are.
+        const QStringList labelsAfter = edgeLabels();
+        QRegion labels;
+        for (size_t e = 0; e < m_edges.size(); ++e) {
+            const QString& was = labelsBefore.at(qsizetype(e));
+            const QString& is = labelsAfter.at(qsizetype(e));
+            if (was != is)
+                labels += edgeLabelRect(m_edges[e], was) | edgeLabelRect(m_edges[e], is);
+        }
+        update(labels);
     }
     // What the diagram paints itself (the counts waiting, a failure's mark) changed.
     QList<qint64> drawn;
@@ -358,6 +368,31 @@ QString FlowDiagram::edgeLabel(const Edge& edge) const {
     return edge.label;
 }
 
+QStringList FlowDiagram::edgeLabels() const {
+    QStringList labels;
+    for (const Edge& edge : m_edges)
+        labels << edgeLabel(edge);
+    return labels;
+}
+
+QRect FlowDiagram::edgeLabelRect(const Edge& edge, const QString& label) const {
+    if (label.isEmpty())
+        return {};
+    const QFontMetrics metrics = fontMetrics();
+    const QPolygonF path = edgePath(edge);
+    QPointF at;
+    if (edge.underneath)
+        at = (path.at(1) + path.at(2)) / 2 + QPointF(0, metrics.ascent() + 2); // below the lane
+    else if (edge.to == m_readStore)
+        at = path.first() + (path.last() - path.first()) * 0.25; // where the fan's ends are apart
+    else
+        at = (path.first() + path.last()) / 2;
+    // The baseline sits 4 px above `at`; the rect holds the glyphs and their antialiasing.
+    const int width = metrics.horizontalAdvance(label);
+    return QRect(qFloor(at.x() - width / 2.0) - 2, qFloor(at.y() - 4) - metrics.ascent() - 2,
+                 width + 4, metrics.height() + 4);
+}
+
 void FlowDiagram::rebuildDrawing() {
     const bool crud = m_state.architecture == ArchitectureMode::Crud;
     const bool logical = m_state.architecture == ArchitectureMode::Logical;
@@ -393,6 +428,7 @@ void FlowDiagram::rebuildDrawing() {
                    "the answer waits.");
     if (!crud && m_consistency == ConsistencyMode::ReadYourWrites)
         mode += tr(" Read your writes: queries wait for your position.");
+    m_captionHeight = -1;
     m_caption->setText(
         tr("<b>How a command flows, live.</b> %1 <span style='color:palette(dark)'>Each step is "
            "drawn "
@@ -409,8 +445,13 @@ void FlowDiagram::layoutNodes() {
     const int margin = 4;
     // Room between two parts for an edge's label ("commit", "2,400/s").
     const int gap = metrics.horizontalAdvance(QStringLiteral("9,999/s")) + 8;
-    m_caption->setGeometry(margin, margin, width() - 2 * margin,
-                           m_caption->heightForWidth(width() - 2 * margin));
+    // The caption is rich text, costly to measure: only when its text, width or font changed.
+    const int captionWidth = width() - 2 * margin;
+    if (m_captionHeight < 0 || captionWidth != m_captionWidth) {
+        m_captionWidth = captionWidth;
+        m_captionHeight = m_caption->heightForWidth(captionWidth);
+    }
+    m_caption->setGeometry(margin, margin, captionWidth, m_captionHeight);
     // Room for the boxes and their labels above, and for a lane below the projections.
     const int top = m_caption->geometry().bottom() + metrics.height() + 16;
     const int bottom = height() - margin - laneHeight();
@@ -571,6 +612,7 @@ void FlowDiagram::resizeEvent(QResizeEvent* event) {
 
 void FlowDiagram::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange) {
+        m_captionHeight = -1;
         setMinimumHeight(minimumDiagramHeight());
         layoutNodes();
     }
@@ -613,19 +655,10 @@ void FlowDiagram::paintEvent(QPaintEvent*) {
         head.closeSubpath();
         painter.fillPath(head, colour);
         const QString label = edgeLabel(edge);
-        if (!label.isEmpty()) {
+        const QRect labelRect = edgeLabelRect(edge, label);
+        if (!labelRect.isEmpty()) {
             painter.setPen(colors.color(QPalette::Text));
-            QPointF at;
-            if (edge.underneath)
-                at = (path.at(1) + path.at(2)) / 2 +
-                     QPointF(0, metrics.ascent() + 2); // below the lane
-            else if (edge.to == m_readStore)
-                at = path.first() +
-                     (path.last() - path.first()) * 0.25; // where the fan's ends are apart
-            else
-                at = (path.first() + path.last()) / 2;
-            painter.drawText(QPointF(at.x() - metrics.horizontalAdvance(label) / 2.0, at.y() - 4),
-                             label);
+            painter.drawText(labelRect, Qt::AlignCenter, label);
         }
     }
 

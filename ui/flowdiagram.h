@@ -100,6 +100,9 @@ private:
     QPolygonF edgePath(const Edge& edge) const;
     /// The label of the edge `from` -> `to` now (a rate, or what it does).
     QString edgeLabel(const Edge& edge) const;
+    /// Where edge's label `label` is drawn (empty rect: no label).
+    QRect edgeLabelRect(const Edge& edge, const QString& label) const;
+    QStringList edgeLabels() const;
     void rebuildDrawing();
     void updateFigures();
     void tick();
@@ -129,6 +132,8 @@ private:
     std::vector<Edge> m_edges;
     std::vector<Box> m_boxes;
     int m_laneY = 0;
+    int m_captionHeight = -1; ///< at m_captionWidth; -1: to be measured
+    int m_captionWidth = -1;
 
     SessionState m_state;
     ConsistencyMode m_consistency = ConsistencyMode::Eventual;
