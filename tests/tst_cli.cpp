@@ -127,6 +127,12 @@ private Q_SLOTS:
                                                 << QStringLiteral("--projector-threads must be");
         QTest::newRow("projector threads six") << args({u"--projector-threads", u"6"})
                                                << QStringLiteral("--projector-threads must be");
+        QTest::newRow("rate twice") << args({u"--rate", u"5", u"--rate", u"6"})
+                                    << QStringLiteral("--rate was given 2 times (5, 6): give it once.");
+        QTest::newRow("db dir twice") << args({u"--db-dir", u"/a", u"--seed", u"1", u"--db-dir", u"/b"})
+                                      << QStringLiteral("--db-dir was given 2 times (/a, /b)");
+        QTest::newRow("flag twice") << args({u"--headless", u"--headless"})
+                                    << QStringLiteral("--headless was given more than once");
         QTest::newRow("projector threads fraction") << args({u"--projector-threads", u"1.5"})
                                                     << QStringLiteral("--projector-threads must be");
     }

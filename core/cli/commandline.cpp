@@ -106,6 +106,20 @@ CommandLine parseCommandLine(const QStringList& arguments)
         return fail(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("Unexpected argument: %1").arg(parser.positionalArguments().first()));
+    // "--rate 5 --rate 6" would silently keep one of them: refuse it, naming both.
+    const QStringList given = parser.optionNames();
+    for (qsizetype i = 0; i < given.size(); ++i) {
+        if (given.indexOf(given.at(i), i + 1) < 0)
+            continue;
+        const QStringList values = parser.values(given.at(i));
+        return fail(values.size() > 1
+                        ? QStringLiteral("--%1 was given %2 times (%3): give it once.")
+                              .arg(given.at(i))
+                              .arg(values.size())
+                              .arg(values.join(QStringLiteral(", ")))
+                        : QStringLiteral("--%1 was given more than once: give it once.")
+                              .arg(given.at(i)));
+    }
     if (parser.isSet(help)) {
         result.action = CommandLine::Action::ShowHelp;
         result.text = usage(parser);
