@@ -28,7 +28,7 @@ QJsonObject seedCatalog()
 
 // Creates an SQLite file with the given user_version through a connection of
 // the test's own, closed again before the bus opens the file.
-bool createSqliteFile(const QString& path, int userVersion, QString* error)
+bool createSqliteFile(const QString& path, int userVersion, QString* error, bool wal = false)
 {
     const QString name = QStringLiteral("test-create-%1").arg(userVersion);
     bool ok = false;
@@ -37,7 +37,8 @@ bool createSqliteFile(const QString& path, int userVersion, QString* error)
         db.setDatabaseName(path);
         if (db.open()) {
             QSqlQuery query(db);
-            ok = query.exec(QStringLiteral("CREATE TABLE future_things (id INTEGER PRIMARY KEY)"))
+            ok = (!wal || query.exec(QStringLiteral("PRAGMA journal_mode = WAL")))
+                 && query.exec(QStringLiteral("CREATE TABLE future_things (id INTEGER PRIMARY KEY)"))
                  && query.exec(QStringLiteral("PRAGMA user_version = %1").arg(userVersion));
             if (!ok)
                 *error = query.lastError().text();
@@ -212,6 +213,43 @@ private Q_SLOTS:
         QCOMPARE(reader.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 99);
         QCOMPARE(reader.scalar(QStringLiteral("SELECT group_concat(name) FROM sqlite_master")).toString(),
                  QStringLiteral("future_things"));
+    }
+
+    void newerSchemaIsRefusedBeforeAnythingWrites_data()
+    {
+        QTest::addColumn<bool>("fileInWal");
+        QTest::addColumn<int>("openedAs");
+        QTest::newRow("WAL file, opened for CRUD") << true << int(JournalMode::Rollback);
+        QTest::newRow("rollback file, opened for CQRS") << false << int(JournalMode::WriteAheadLog);
+    }
+
+    void newerSchemaIsRefusedBeforeAnythingWrites()
+    {
+        // Switching the journal rewrites the file's header: the version check comes first.
+        QFETCH(bool, fileInWal);
+        QFETCH(int, openedAs);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("write.db"));
+        QString error;
+        QVERIFY2(createSqliteFile(path, 99, &error, fileInWal), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray before = file.readAll();
+        file.close();
+
+        CommandBus bus;
+        StoreConfig config;
+        config.writeDbPath = path;
+        config.journal = JournalMode(openedAs);
+        const StoreInfo info = await(bus.open(config));
+        QVERIFY(!info.ok);
+        QVERIFY2(info.error.contains(QStringLiteral("newer")) && info.error.contains(path),
+                 qPrintable(info.error));
+        bus.close();
+
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), before); // byte for byte: its journal mode included
+        QVERIFY(!QFile::exists(path + QStringLiteral("-wal")) || fileInWal);
     }
 
     void fileThatIsNotSqliteIsRefused()

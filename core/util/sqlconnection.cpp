@@ -42,7 +42,7 @@ SqlConnection::~SqlConnection()
     }
 }
 
-bool SqlConnection::open(QString* error)
+bool SqlConnection::open(QString* error, const Preflight& preflight)
 {
     ThreadAudit::noteSql("SqlConnection::open");
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
@@ -59,6 +59,8 @@ bool SqlConnection::open(QString* error)
                      .arg(QFileInfo(m_path).absoluteFilePath(), db.lastError().text());
         return false;
     }
+    if (preflight && !preflight(db, error))
+        return false;
     if (m_role == Role::Writer && !applyJournalMode(db, error))
         return false;
     const QStringList pragmas{QStringLiteral("PRAGMA soft_heap_limit = %1").arg(sqliteSoftHeapLimitBytes),

@@ -5,6 +5,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
+
 namespace cqrs {
 
 /// One SQLite connection owned by the thread that created it.
@@ -26,9 +28,12 @@ public:
     SqlConnection(const SqlConnection&) = delete;
     SqlConnection& operator=(const SqlConnection&) = delete;
 
-    /// Opens the file and applies the pragmas every connection needs.
-    /// On failure returns false and a message a person can act on.
-    bool open(QString* error);
+    /// Checks a file before anything writes to it (the journal switch does).
+    using Preflight = std::function<bool(const QSqlDatabase& db, QString* error)>;
+
+    /// Opens the file, runs `preflight` (if any) and applies the pragmas every
+    /// connection needs. On failure returns false and a message a person can act on.
+    bool open(QString* error, const Preflight& preflight = {});
     bool isOpen() const;
     QSqlDatabase db() const;
     const QString& name() const { return m_name; }

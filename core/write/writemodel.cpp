@@ -111,7 +111,11 @@ bool WriteModel::open(QString* error)
     }
     m_connection = std::make_unique<SqlConnection>(QStringLiteral("write"), m_path,
                                                    SqlConnection::Role::Writer, m_journal);
-    if (!m_connection->open(error))
+    // The version first: a newer build's file is refused before the journal switch writes to it.
+    const QString path = m_path;
+    if (!m_connection->open(error, [path](const QSqlDatabase& db, QString* problem) {
+            return WriteSchema::checkVersion(db, path, problem);
+        }))
         return false;
     if (!WriteSchema::migrate(m_connection->db(), m_path, error))
         return false;

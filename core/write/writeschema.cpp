@@ -71,17 +71,17 @@ QStringList migrationStep(int fromVersion)
     }
 }
 
-} // namespace
 
-bool migrate(const QSqlDatabase& db, const QString& path, QString* error)
+/// The store's `PRAGMA user_version`, or -1 with `error` set.
+int readVersion(const QSqlDatabase& db, const QString& path, QString* error)
 {
     QSqlQuery versionQuery(db);
     if (!versionQuery.exec(QStringLiteral("PRAGMA user_version")) || !versionQuery.next()) {
         *error = QStringLiteral("%1 is not a CQRS Lab database (cannot read its schema version).")
                      .arg(QFileInfo(path).absoluteFilePath());
-        return false;
+        return -1;
     }
-    int version = versionQuery.value(0).toInt();
+    const int version = versionQuery.value(0).toInt();
     versionQuery.finish();
     if (version > currentVersion) {
         *error = QStringLiteral("%1 was written by a newer CQRS Lab (schema version %2; this build "
@@ -90,8 +90,22 @@ bool migrate(const QSqlDatabase& db, const QString& path, QString* error)
                      .arg(QFileInfo(path).absoluteFilePath())
                      .arg(version)
                      .arg(currentVersion);
-        return false;
+        return -1;
     }
+    return version;
+}
+} // namespace
+
+bool checkVersion(const QSqlDatabase& db, const QString& path, QString* error)
+{
+    return readVersion(db, path, error) >= 0;
+}
+
+bool migrate(const QSqlDatabase& db, const QString& path, QString* error)
+{
+    int version = readVersion(db, path, error);
+    if (version < 0)
+        return false;
     while (version < currentVersion) {
         if (!execSql(db, QStringLiteral("BEGIN IMMEDIATE"), error))
             return false;
