@@ -93,8 +93,12 @@ CommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption report(QStringLiteral("report"),
                                     QStringLiteral("Write a JSON report of the headless run to FILE."),
                                     QStringLiteral("FILE"));
+    const QCommandLineOption acceptedLog(
+        QStringLiteral("accepted-log"),
+        QStringLiteral("Append each accepted command (id, entity, position) to FILE once answered."),
+        QStringLiteral("FILE"));
     parser.addOptions({help, version, headless, duration, rate, dbDir, seed, scenario, mode, update,
-                       delay, analytics, preload, projectorThreads, report});
+                       delay, analytics, preload, projectorThreads, report, acceptedLog});
 
     const auto fail = [&](const QString& message) {
         result.action = CommandLine::Action::Error;
@@ -189,6 +193,9 @@ CommandLine parseCommandLine(const QStringList& arguments)
     options.reportPath = parser.value(report);
     if (parser.isSet(report) && options.reportPath.trimmed().isEmpty())
         return fail(QStringLiteral("--report needs a file name."));
+    options.acceptedLogPath = parser.value(acceptedLog);
+    if (parser.isSet(acceptedLog) && options.acceptedLogPath.trimmed().isEmpty())
+        return fail(QStringLiteral("--accepted-log needs a file name."));
     options.dbDir = result.dbDir;
     result.action = result.headlessRequested ? CommandLine::Action::RunHeadless
                                              : CommandLine::Action::RunGui;

@@ -98,6 +98,15 @@ void HeadlessRun::startPhase()
         QMetaObject::invokeMethod(this, [this] { Q_EMIT finished(1); }, Qt::QueuedConnection);
         return;
     }
+    if (!m_options.acceptedLogPath.isEmpty() && !m_acceptedLog) {
+        m_acceptedLog = std::make_unique<QFile>(m_options.acceptedLogPath);
+        if (!m_acceptedLog->open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
+            m_err << "Cannot write the accepted log " << m_options.acceptedLogPath << ": "
+                  << m_acceptedLog->errorString() << Qt::endl;
+            QMetaObject::invokeMethod(this, [this] { Q_EMIT finished(1); }, Qt::QueuedConnection);
+            return;
+        }
+    }
     m_preloadSubmitted = m_preloadAnswered = 0;
     m_submitted = m_answered = m_ordersAccepted = m_ordersRejected = m_otherCommands = m_failed = 0;
     m_answeredAtLastProgress = m_maxWalBytes = 0;
@@ -163,6 +172,7 @@ void HeadlessRun::preloadTick()
         const Command command = m_mix->next();
         m_lab->bus().submit(command, this, [this, command](const CommandResult& result) {
             ++m_preloadAnswered;
+            noteAccepted(command, result);
             m_mix->observe(command, result);
             if (m_preloadAnswered == *m_options.preloadOrders) {
                 m_tick.stop();
@@ -214,6 +224,7 @@ void HeadlessRun::tick()
         ++m_submitted;
         m_lab->bus().submit(command, this, [this, command](const CommandResult& result) {
             ++m_answered;
+            noteAccepted(command, result);
             m_mix->observe(command, result);
             if (std::holds_alternative<PlaceOrder>(command)) {
                 m_checkout.record(result.committedNs - result.submittedNs);
@@ -229,6 +240,20 @@ void HeadlessRun::tick()
                 ++m_failed;
             afterAnswer();
         });
+    }
+}
+
+void HeadlessRun::noteAccepted(const Command& command, const CommandResult& result)
+{
+    if (!m_acceptedLog || !result.accepted())
+        return;
+    const QByteArray line = metaOf(command).id.toByteArray(QUuid::WithoutBraces) + ' '
+                            + QByteArray::number(result.entityId) + ' '
+                            + QByteArray::number(result.lastPosition) + '\n';
+    if (m_acceptedLog->write(line) != line.size()) {
+        m_err << "Cannot write the accepted log " << m_options.acceptedLogPath << ": "
+              << m_acceptedLog->errorString() << Qt::endl;
+        m_acceptedLog.reset(); // said once; the run goes on
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonObject>
+#include <QFile>
 #include <QList>
 #include <QObject>
 #include <QTextStream>
@@ -40,6 +41,10 @@ struct HeadlessOptions
     int projectorThreads = 1;
     /// Write a JSON report here when set.
     QString reportPath;
+    /// When set, each accepted command is appended here once its answer came:
+    /// "<command id> <entity id> <event position>", one line per write(2), so
+    /// a SIGKILL leaves only whole lines of commands the store had committed.
+    QString acceptedLogPath;
     /// Orders placed (unmeasured) before the measured traffic starts, so the
     /// stores hold realistic volumes. Unset: 100,000 for contention, else 0.
     std::optional<qint64> preloadOrders;
@@ -87,6 +92,8 @@ private:
     void startTraffic();
     void printProgress();
     void afterAnswer();
+    /// Appends an accepted command to the accepted log, if there is one.
+    void noteAccepted(const Command& command, const CommandResult& result);
     void watch();
     bool caughtUp(const LagSnapshot& lag, bool* failed) const;
     void finishPhase(const LagSnapshot& lag, bool caughtUp);
@@ -105,6 +112,7 @@ private:
 
     // The current phase.
     std::unique_ptr<Lab> m_lab;
+    std::unique_ptr<QFile> m_acceptedLog;
     std::unique_ptr<AnalyticsLoad> m_analytics;
     std::unique_ptr<OrderMix> m_mix;
     Stage m_stage = Stage::Opening;
