@@ -441,6 +441,25 @@ void FlowDiagram::rebuildDrawing() {
 }
 
 void FlowDiagram::layoutNodes() {
+    // The frames, edges and labels the diagram paints itself follow the parts: when
+    // one moved or grew, everything is repainted, not only the tokens' spots.
+    const std::vector<QRect> before = drawnGeometry();
+    placeNodes();
+    if (drawnGeometry() != before)
+        update();
+}
+
+std::vector<QRect> FlowDiagram::drawnGeometry() const {
+    std::vector<QRect> rects;
+    for (const FlowNode* node : nodes())
+        rects.push_back(node->geometry());
+    for (const Box& box : m_boxes)
+        rects.push_back(box.rect);
+    rects.push_back(QRect(0, m_laneY, 1, 1));
+    return rects;
+}
+
+void FlowDiagram::placeNodes() {
     const QFontMetrics metrics = fontMetrics();
     const int margin = 4;
     // Room between two parts for an edge's label ("commit", "2,400/s").
@@ -452,8 +471,11 @@ void FlowDiagram::layoutNodes() {
         m_captionHeight = m_caption->heightForWidth(captionWidth);
     }
     m_caption->setGeometry(margin, margin, captionWidth, m_captionHeight);
-    // Room for the boxes and their labels above, and for a lane below the projections.
-    const int top = m_caption->geometry().bottom() + metrics.height() + 16;
+    // Room for the boxes and their labels above (two lines when two frames nest),
+    // and for a lane below the projections.
+    const bool nested =
+        m_state.architecture != ArchitectureMode::Crud && m_state.synchronousUpdateActive;
+    const int top = m_caption->geometry().bottom() + (nested ? 2 : 1) * metrics.height() + 16;
     const int bottom = height() - margin - laneHeight();
     m_laneY = bottom + 6;
     const int height = std::max(0, bottom - top);
@@ -520,7 +542,8 @@ void FlowDiagram::layoutNodes() {
     if (!crud && m_state.synchronousUpdateActive)
         m_boxes.push_back(
             {around({m_handler, m_readStore, m_projections.front(), m_projections.back()}, 11),
-             tr("one transaction per command: the answer waits for the views"), true});
+             tr("one transaction per command: the answer waits for the views"), true,
+             1}); // above the files' labels
 }
 
 QStringList FlowDiagram::edges() const {
@@ -630,7 +653,9 @@ void FlowDiagram::paintEvent(QPaintEvent*) {
         pen.setStyle(box.dashed ? Qt::DashLine : Qt::SolidLine);
         painter.setPen(pen);
         painter.drawRect(box.rect);
-        painter.drawText(QPointF(box.rect.left() + 4, box.rect.top() - 3), box.label);
+        painter.drawText(QPointF(box.rect.left() + 4,
+                                 box.rect.top() - 3 - box.labelLine * metrics.lineSpacing()),
+                         box.label);
     }
 
     painter.setRenderHint(QPainter::Antialiasing);

@@ -91,9 +91,13 @@ private:
         QRect rect;
         QString label;
         bool dashed = false;
+        int labelLine = 0; ///< lines above the box's top edge its label sits, less one
     };
     ProjectionNode* addProjection(const QString& name, const QString& title);
+    /// Places the parts, and repaints the whole diagram when any part or frame moved.
     void layoutNodes();
+    void placeNodes();
+    std::vector<QRect> drawnGeometry() const;
     int projectionRowHeight() const;
     int minimumDiagramHeight() const;
     int laneHeight() const;
