@@ -31,9 +31,9 @@ class TestSyncUpdate final : public QObject
         Lab& lab = harness.lab();
         const QString store = harness.liveStore();
         // Hold the projectors back, so that only the command itself can have
-        // put its events into the views.
-        lab.projections().setDelay({}, 60'000, 0);
-        const auto release = qScopeGuard([&lab] { lab.projections().setDelay({}, 0, 0); });
+        // put its events into the views (synchronous mode suspends a delay).
+        lab.projections().setPaused({}, true);
+        const auto release = qScopeGuard([&lab] { lab.projections().setPaused({}, false); });
         for (int i = 0; i < count; ++i) {
             const CommandResult result = harness.run(order(customer, {line(blueMug, 1), line(teaTowel, 1)}));
             QVERIFY2(result.accepted(), qPrintable(result.reason));
@@ -78,14 +78,14 @@ private Q_SLOTS:
             return;
         // A random mix, then the views equal CRUD right away (no waiting).
         CommandDriver driver(await(lab.bus().catalog()), 99u);
-        lab.projections().setDelay({}, 60'000, 0);
+        lab.projections().setPaused({}, true);
         driver.run(lab.bus(), 400);
         QCOMPARE(driver.failed(), 0);
         for (const QString& name : projectionNames())
             QCOMPARE(storedCheckpoint(harness.liveStore(), name), lab.bus().headPosition());
         CQRS_COMPARE_WITH_CRUD(lab.queries(), harness.viewMode());
         // The projectors learn that there is nothing left for them to do.
-        lab.projections().setDelay({}, 0, 0);
+        lab.projections().setPaused({}, false);
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
 
         // Back to asynchronous: with the delay the view lags, read-your-writes
@@ -162,8 +162,7 @@ private Q_SLOTS:
 
     void synchronousUpdatesLeaveNothingForTheProjectors()
     {
-        // The projectors are held back by a long delay; in synchronous mode
-        // that must not matter: read-your-writes answers at once, the lag
+        // A long delay is set; in synchronous mode it must not matter: read-your-writes answers at once, the lag
         // monitor sees no lag, each event's visibility is measured once (by
         // the command), and the projectors fold in nothing themselves.
         LabHarness harness{ArchitectureMode::Physical};
@@ -198,6 +197,48 @@ private Q_SLOTS:
             QCOMPARE(after[i].eventsApplied, before[i].eventsApplied);
         QCOMPARE(engine.recorder().snapshot({}, 0).cumulative.count() - samplesBefore,
                  qint64(orders * after.size()));
+    }
+
+    void aDelaySetBeforeSynchronousUpdateIsSuspendedByIt()
+    {
+        // The delay knob says "not in use" in synchronous mode. Views left
+        // behind by a delay before the switch must catch up at once, not wait
+        // it out while the commands' own updates skip views that are behind.
+        LabHarness harness{ArchitectureMode::Physical};
+        openLab(harness);
+        if (QTest::currentTestFailed())
+            return;
+        Lab& lab = harness.lab();
+        ProjectionEngine& engine = lab.projections();
+        engine.setDelay({}, 60'000, 0);
+        CommandResult last;
+        for (int i = 0; i < 10; ++i)
+            last = harness.run(order(1 + i, {line(blueMug, 1)}));
+        QVERIFY(last.accepted());
+        QVERIFY(storedCheckpoint(harness.liveStore(), QStringLiteral("order_summary")) < last.lastPosition);
+
+        lab.setSynchronousUpdate(true);
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
+        for (int i = 0; i < 5; ++i) {
+            last = harness.run(order(1 + i, {line(teaTowel, 1)}));
+            QVERIFY(last.accepted());
+            for (const QString& name : projectionNames())
+                QVERIFY(storedCheckpoint(harness.liveStore(), name) >= last.lastPosition);
+        }
+        for (const ProjectionStatus& status : engine.board().statuses()) {
+            QCOMPARE(status.knobs.delayMs, 60'000); // kept for later
+            QVERIFY(!status.knobs.delayApplies());
+        }
+
+        // Asynchronous again: the delay applies once more.
+        lab.setSynchronousUpdate(false);
+        QTRY_VERIFY_WITH_TIMEOUT(engine.board().statuses().first().knobs.delayApplies(), longWaitMs);
+        const CommandResult delayed = harness.run(order(2, {line(blueMug, 1)}));
+        QVERIFY(delayed.accepted());
+        QTest::qWait(200);
+        QVERIFY(storedCheckpoint(harness.liveStore(), QStringLiteral("order_summary")) < delayed.lastPosition);
+        engine.setDelay({}, 0, 0);
+        QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
     }
 
     void synchronousFromTheStart_data()

@@ -48,7 +48,7 @@ ProjectionLook ProjectionLook::of(const ProjectionLag& lag, bool inUse) {
         break;
     case ProjectionState::Live:
         // Behind on purpose: waiting out the injected delay.
-        if (lag.eventsBehind > 0 && (s.knobs.delayMs > 0 || s.knobs.jitterMs > 0)) {
+        if (lag.eventsBehind > 0 && s.knobs.delayApplies()) {
             look.badge = tr("live (delayed)");
             look.colour = QColor(0xb7, 0x95, 0x0b);
         } else {

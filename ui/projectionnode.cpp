@@ -81,7 +81,7 @@ void ProjectionNode::showLag(const ProjectionLag& lag, qint64 head, bool inUse) 
     QString figures = look.behind;
     // The injected delay goes into the badge: the row has room for one short state.
     QString badge = look.badge;
-    const bool delayed = lag.status.knobs.delayMs > 0 || lag.status.knobs.jitterMs > 0;
+    const bool delayed = lag.status.knobs.delayApplies();
     if (delayed && lag.status.state == ProjectionState::Live && inUse)
         badge = lag.status.knobs.jitterMs > 0
                     ? tr("delay %1 ± %2")

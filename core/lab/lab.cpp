@@ -246,12 +246,14 @@ void Lab::applyInlineHook() {
                     return; // a later call superseded this one
                 m_inlineActive = wanted && problem.isEmpty();
                 m_inlineProblem = problem;
+                m_engine->setDelaySuspended(m_inlineActive);
                 Q_EMIT routingChanged();
             },
             Qt::QueuedConnection);
     };
     m_inlineActive = wanted;
     m_inlineProblem.clear();
+    m_engine->setDelaySuspended(wanted);
     if (wanted) {
         const QString attached = attach ? readDbPath() : QString();
         m_bus->setInlineHook(m_engine->inlineHook(attached), attached, done);

@@ -195,6 +195,14 @@ void ProjectionEngine::setDelay(const QString& projection, int delayMs, int jitt
     });
 }
 
+void ProjectionEngine::setDelaySuspended(bool suspended)
+{
+    forEach({}, [&](Projector* projector) {
+        m_board.changeKnobs(projector->name(), [&](ProjectorKnobs& knobs) { knobs.delaySuspended = suspended; });
+        QMetaObject::invokeMethod(projector, &Projector::wake, Qt::QueuedConnection);
+    });
+}
+
 void ProjectionEngine::setBatchSize(const QString& projection, int batchSize)
 {
     forEach(projection, [&](Projector* projector) {

@@ -99,6 +99,9 @@ public:
     void setDelay(const QString& projection, int delayMs, int jitterMs);
     void setBatchSize(const QString& projection, int batchSize);
     void setPaused(const QString& projection, bool paused);
+    /// While synchronous update keeps the views current, no projector waits
+    /// out the injected delay (the knob keeps its value for later).
+    void setDelaySuspended(bool suspended);
     void retry(const QString& projection);
     void rebuild(const QString& projection);
     /// Moves every projector to another read store (architecture switch).

@@ -17,6 +17,10 @@ struct ProjectorKnobs
     int jitterMs = 0;
     int batchSize = 500;
     bool paused = false;
+    /// Synchronous update is on: the views are current with each commit, so
+    /// the injected delay is kept but not applied.
+    bool delaySuspended = false;
+    bool delayApplies() const { return !delaySuspended && (delayMs > 0 || jitterMs > 0); }
 };
 
 /// What a projection is doing right now, as a value.

@@ -196,7 +196,7 @@ bool Projector::commitTimeIsComparable(const Event& event) const
 
 qint64 Projector::dueNs(const Event& event, const ProjectorKnobs& knobs) const
 {
-    if (knobs.delayMs <= 0 && knobs.jitterMs <= 0)
+    if (!knobs.delayApplies())
         return 0;
     if (!commitTimeIsComparable(event))
         return 0;
