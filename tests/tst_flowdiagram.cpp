@@ -31,6 +31,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QToolButton>
+#include <QToolTip>
 
 using namespace cqrs;
 using namespace cqrs::test;
@@ -390,6 +391,20 @@ private Q_SLOTS:
         QTest::mouseClick(pause, Qt::LeftButton); // Resume
         QTRY_VERIFY_WITH_TIMEOUT(!tokenOf(diagram->tokens(), position, customers), timeoutMs);
         QVERIFY(realCheckpoints().value(customers) >= position);
+    }
+
+    void clickingAPartInTheWindowExplainsIt() {
+        openLab();
+        FlowNode* handler = m_window->diagram()->node(QStringLiteral("Command handler"));
+        QVERIFY(handler);
+        QTest::mouseClick(handler, Qt::LeftButton, {}, handler->rect().center());
+        const QString expected =
+            NodeExplanations::shipped().text(handler->id()).left(40).toHtmlEscaped();
+        QTRY_VERIFY_WITH_TIMEOUT(QToolTip::isVisible(), timeoutMs);
+        QVERIFY2(QToolTip::text().contains(expected), qPrintable(QToolTip::text()));
+        QTest::qWait(300); // still there once the click is over
+        QVERIFY(QToolTip::isVisible());
+        QToolTip::hideText();
     }
 
     void followingAnOrderShowsItsReceipt() {

@@ -294,9 +294,9 @@ QRegion FlowDiagram::waitRegion() const {
 void FlowDiagram::updateFigures() {
     const bool crud = m_state.architecture == ArchitectureMode::Crud;
     const WriteCounters& write = m_snapshot.write;
-    m_form->setFigures(tr("%n command(s) sent", nullptr, m_ownCommands));
+    m_form->setFigures(tr("sent: %1").arg(formatCount(m_ownCommands)));
     m_traffic->setFigures(m_trafficRate > 0
-                              ? tr("on: %1 orders/s asked").arg(formatCount(m_trafficRate))
+                              ? tr("on: %1/s asked").arg(formatCount(m_trafficRate))
                               : tr("off"));
     m_queue->setFigures(tr("depth %1").arg(formatCount(write.queued)));
     m_handler->setFigures(tr("%1 commands/s\n%2 rejected")

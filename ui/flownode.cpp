@@ -171,8 +171,13 @@ void FlowNode::paintEvent(QPaintEvent*) {
 }
 
 void FlowNode::mouseReleaseEvent(QMouseEvent* event) {
-    if (event->button() == Qt::LeftButton && rect().contains(event->position().toPoint()))
+    if (event->button() == Qt::LeftButton && rect().contains(event->position().toPoint())) {
+        // Accepted: passed on to the diagram, the release would hide the
+        // explanation activated() just showed (QToolTip hides on any release).
+        event->accept();
         Q_EMIT activated(m_id);
+        return;
+    }
     QFrame::mouseReleaseEvent(event);
 }
 
