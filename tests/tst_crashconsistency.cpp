@@ -18,6 +18,7 @@
 #include <QSet>
 #include <QTest>
 
+#include <functional>
 #include <random>
 
 using namespace cqrs;
@@ -124,14 +125,18 @@ private Q_SLOTS:
                 extra << QStringLiteral("--delay") << QStringLiteral("40");
             if (architecture != ArchitectureMode::Crud && kill % 3 == 2)
                 extra << QStringLiteral("--update") << QStringLiteral("sync");
-            const int afterMs = std::uniform_int_distribution<int>(0, 900)(random);
-            const QString where = QStringLiteral("%1 kill %2 (seed %3, %4 ms into the load, %5)")
+            // The kill point: after a seeded number of answers (up to about a second's worth).
+            const int answers = std::uniform_int_distribution<int>(20, 700)(random);
+            const QString where = QStringLiteral("%1 kill %2 (seed %3, after %4 answers, %5)")
                                       .arg(modeName(architecture))
                                       .arg(kill + 1)
                                       .arg(m_seed)
-                                      .arg(afterMs)
+                                      .arg(answers)
                                       .arg(extra.join(u' '));
-            killChild(dir.path(), architecture, extra, afterMs, QString(), where);
+            const QString acceptedLog = QDir(dir.path()).filePath(QStringLiteral("accepted.log"));
+            const qint64 target = lineCount(acceptedLog) + answers;
+            killChild(dir.path(), architecture, extra, [&](const QString&) { return lineCount(acceptedLog) >= target; },
+                      where);
             if (QTest::currentTestFailed())
                 return;
             verifyAfterKill(dir.path(), architecture, where, &tally);
@@ -161,15 +166,37 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         Tally tally;
         for (int kill = 0; kill < std::max(2, m_killsPerMode / 3); ++kill) {
-            const QStringList extra{QStringLiteral("--scenario"), QStringLiteral("rebuild"), QStringLiteral("--rate"),
-                                    QStringLiteral("3000"), QStringLiteral("--duration"), QStringLiteral("1.5")};
-            const int afterMs = std::uniform_int_distribution<int>(0, 30)(random);
-            const QString where = QStringLiteral("%1 rebuild kill %2 (seed %3, %4 ms into the rebuild)")
+            QStringList extra{QStringLiteral("--scenario"), QStringLiteral("rebuild"), QStringLiteral("--rate"),
+                              QStringLiteral("3000"), QStringLiteral("--duration"), QStringLiteral("1.5")};
+            if (kill == 0) // a log long enough that the rebuild takes a while to replay
+                extra << QStringLiteral("--preload") << QStringLiteral("20000");
+            // The kill point: once the rebuilt order summary has replayed a seeded share of the
+            // log (a rebuild commits 5,000 events at a time: at most 70 % leaves a step to go).
+            const double share = std::uniform_real_distribution<double>(0.0, 0.7)(random);
+            const QString where = QStringLiteral("%1 rebuild kill %2 (seed %3, %4 % into the rebuild)")
                                       .arg(modeName(architecture))
                                       .arg(kill + 1)
                                       .arg(m_seed)
-                                      .arg(afterMs);
-            killChild(dir.path(), architecture, extra, afterMs, QStringLiteral("Rebuilding "), where);
+                                      .arg(qRound(share * 100));
+            const QString viewStore = QDir(dir.path()).filePath(architecture == ArchitectureMode::Logical
+                                                                     ? QStringLiteral("write.db")
+                                                                     : QStringLiteral("read.db"));
+            const QString acceptedLog = QDir(dir.path()).filePath(QStringLiteral("accepted.log"));
+            qint64 head = -1;
+            killChild(dir.path(), architecture, extra,
+                      [&](const QString& output) {
+                          if (!output.contains(QStringLiteral("Rebuilding ")))
+                              return false;
+                          if (head < 0) { // the traffic is over: its last answer is the head
+                              const QList<Accepted> accepted = readAccepted(acceptedLog);
+                              if (accepted.isEmpty())
+                                  return false;
+                              head = accepted.constLast().position;
+                          }
+                          const qint64 checkpoint = storedCheckpoint(viewStore, QStringLiteral("order_summary"));
+                          return checkpoint >= qint64(share * double(head)) && checkpoint < head;
+                      },
+                      where);
             if (QTest::currentTestFailed())
                 return;
             verifyAfterKill(dir.path(), architecture, where, &tally);
@@ -181,13 +208,11 @@ private Q_SLOTS:
     }
 
 private:
-    /// Starts the child on `dir`, waits until it has answered commands (and
-    /// printed `waitFor`, if given), lets it run `afterMs` more, and SIGKILLs it.
-    void killChild(const QString& dir, ArchitectureMode mode, const QStringList& extra, int afterMs,
-                   const QString& waitFor, const QString& where)
+    /// Starts the child on `dir` and SIGKILLs it as soon as `killPoint(its output so far)` holds.
+    void killChild(const QString& dir, ArchitectureMode mode, const QStringList& extra,
+                   const std::function<bool(const QString&)>& killPoint, const QString& where)
     {
         const QString acceptedLog = QDir(dir).filePath(QStringLiteral("accepted.log"));
-        const qint64 linesBefore = lineCount(acceptedLog);
         QProcess child;
         child.setProgram(QStringLiteral(CQRS_LAB_EXECUTABLE));
         child.setArguments(QStringList{QStringLiteral("--headless"), QStringLiteral("--db-dir"), dir,
@@ -200,14 +225,9 @@ private:
         QString output;
         const auto ready = [&] {
             output += QString::fromUtf8(child.readAll());
-            return child.state() == QProcess::NotRunning
-                   || (lineCount(acceptedLog) >= linesBefore + 20 && (waitFor.isEmpty() || output.contains(waitFor)));
+            return child.state() == QProcess::NotRunning || killPoint(output);
         };
         QVERIFY2(QTest::qWaitFor(ready, longWaitMs), qPrintable(where + QStringLiteral(": ") + output));
-        QVERIFY2(child.state() == QProcess::Running,
-                 qPrintable(where + QStringLiteral(": the child ended before its kill: ") + output));
-        if (afterMs > 0)
-            QTest::qWait(afterMs);
         QVERIFY2(child.state() == QProcess::Running,
                  qPrintable(where + QStringLiteral(": the child ended before its kill: ") + output));
         child.kill(); // SIGKILL

@@ -235,8 +235,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(engine.board().statuses().first().knobs.delayApplies(), longWaitMs);
         const CommandResult delayed = harness.run(order(2, {line(blueMug, 1)}));
         QVERIFY(delayed.accepted());
-        QTest::qWait(200);
+        // Not in the command's transaction, and the lag monitor sees the view wait.
         QVERIFY(storedCheckpoint(harness.liveStore(), QStringLiteral("order_summary")) < delayed.lastPosition);
+        QTRY_VERIFY_WITH_TIMEOUT(lab.lag().latest().head == delayed.lastPosition
+                                     && !lab.lag().latest().caughtUp(),
+                                 longWaitMs);
         engine.setDelay({}, 0, 0);
         QTRY_VERIFY2_WITH_TIMEOUT(caughtUp(lab), qPrintable(describe(lab)), longWaitMs);
     }

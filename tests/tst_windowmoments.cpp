@@ -204,7 +204,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(dialog->receipt().event.aggregateId, second, timeoutMs);
         // The first answer arrives late: the dialog stays on the order asked last.
         fake()->releaseReceipt(0);
-        QTest::qWait(50); // its continuation runs
+        QCoreApplication::sendPostedEvents(); // its watcher's call-out runs
         QCOMPARE(dialog->receipt().event.aggregateId, second);
         QCOMPARE(dialog->receipt().event.position, 60 + second);
         QVERIFY2(dialog->detailsText().contains(QString::number(60 + second)),
