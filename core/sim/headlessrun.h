@@ -8,8 +8,8 @@
 #include "write/storeinfo.h"
 
 #include <QElapsedTimer>
-#include <QJsonObject>
 #include <QFile>
+#include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QTextStream>

@@ -71,7 +71,6 @@ QStringList migrationStep(int fromVersion)
     }
 }
 
-
 /// The store's `PRAGMA user_version`, or -1 with `error` set.
 int readVersion(const QSqlDatabase& db, const QString& path, QString* error)
 {
