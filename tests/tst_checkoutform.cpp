@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QLabel>
 #include <QComboBox>
+#include <QCompleter>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QPushButton>
@@ -114,6 +115,28 @@ private Q_SLOTS:
         QCOMPARE(placed.at(0).at(0).value<PlaceOrder>().lines.at(0).quantity, 3);
         m_form->showResult(accepted(8, 121)); // removes the row whose editor had the focus
         QCOMPARE(m_form->lines()->rowCount(), 0);
+    }
+
+    void returnInTheCompleterPicksTheNameAndDoesNotPlace()
+    {
+        // A person types part of a name, arrows to it and presses Return: the name is
+        // chosen and the pop-up closes (the form's Return-places-the-order must wait).
+        addProduct(0, 1);
+        QLineEdit* edit = m_form->customerPicker()->lineEdit();
+        edit->setFocus();
+        cqrs::test::typeText(edit, QStringLiteral("bo"));
+        QWidget* popup = m_form->customerPicker()->completer()->popup();
+        QTRY_VERIFY(popup->isVisible());
+        QSignalSpy placed(m_form, &CheckoutForm::placeOrderRequested);
+        QTest::keyClick(popup, Qt::Key_Down);
+        QTest::keyClick(popup, Qt::Key_Return);
+        QVERIFY(!popup->isVisible());
+        QCOMPARE(placed.count(), 0);
+        QCOMPARE(edit->text(), QStringLiteral("Bob Brown"));
+        // Return once more, the pop-up closed: now it places the order, for Bob.
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(placed.count(), 1);
+        QCOMPARE(placed.at(0).at(0).value<PlaceOrder>().customerId, 2);
     }
 
     void removeLineOnASelectedLine()
@@ -308,7 +331,7 @@ private:
         edit->setFocus();
         edit->selectAll();
         cqrs::test::typeText(edit, name);
-        QTest::keyClick(edit, Qt::Key_Escape); // close the completer's pop-up
+        cqrs::test::pressKey(edit, Qt::Key_Escape); // close the completer's pop-up
     }
 
     void addProduct(int pickerIndex, int quantity)

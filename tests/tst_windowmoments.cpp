@@ -126,7 +126,7 @@ private Q_SLOTS:
         QLineEdit* edit = form->customerPicker()->lineEdit();
         edit->setFocus();
         typeText(edit, QStringLiteral("Bob Brown"));
-        QTest::keyClick(edit, Qt::Key_Escape);
+        pressKey(edit, Qt::Key_Escape); // closes the completer's pop-up
         form->productPicker()->setCurrentIndex(1);
         QTest::mouseClick(form->addLineButton(), Qt::LeftButton);
 

@@ -75,7 +75,7 @@ inline void typeCustomer(ui::CheckoutForm* form, const QString& text)
     edit->setFocus();
     edit->selectAll();
     typeText(edit, text);
-    QTest::keyClick(edit, Qt::Key_Escape);
+    pressKey(edit, Qt::Key_Escape); // closes the completer's pop-up
 }
 
 /// Violations of invariant 6 and of the owner-thread rule, one per line.

@@ -4,6 +4,7 @@
 #include "ui/quantitydelegate.h"
 #include "util/money.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QCompleter>
 #include <QEvent>
@@ -147,8 +148,21 @@ CheckoutForm::CheckoutForm(QWidget* parent)
     for (QKeySequence key : {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)}) {
         auto* shortcut = new QShortcut(key, this, this, &CheckoutForm::placeOrder);
         shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        m_placeShortcuts.append(shortcut);
     }
+    // While the customer's completer is open, Return picks the highlighted name:
+    // the focus stays in the form, so the shortcut would take the key first.
+    m_customer->completer()->popup()->installEventFilter(this);
     updateState();
+}
+
+bool CheckoutForm::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_customer->completer()->popup() &&
+        (event->type() == QEvent::Show || event->type() == QEvent::Hide)) {
+        for (QShortcut* shortcut : std::as_const(m_placeShortcuts))
+            shortcut->setEnabled(event->type() == QEvent::Hide);
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void CheckoutForm::setCatalog(const CatalogSnapshot& catalog) {

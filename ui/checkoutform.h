@@ -9,6 +9,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QShortcut;
 class QSpinBox;
 class QTableView;
 
@@ -58,8 +59,10 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    QList<QShortcut*> m_placeShortcuts; ///< Return and Enter; off while the completer is open
     void addLine();
     void removeSelectedLine();
     void placeOrder();
