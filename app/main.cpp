@@ -92,6 +92,8 @@ int main(int argc, char** argv)
     QApplication::setQuitOnLastWindowClosed(false);
     cqrs::ui::MainWindow window(headless.dbDir, cqrs::LocalLabSession::factory());
     QObject::connect(&window, &cqrs::ui::MainWindow::shutDownFinished, &app, &QCoreApplication::quit);
+    if (commandLine.lesson > 0)
+        window.openLesson(commandLine.lesson);
     window.show();
     return app.exec();
 }

@@ -6,6 +6,7 @@
 #include "lab/labsession.h"
 
 #include <QList>
+#include <QMap>
 #include <QPromise>
 
 #include <functional>
@@ -141,11 +142,17 @@ public:
         Q_EMIT stateChanged(m_state);
     }
     void setDelay(const QString&, int, int) override {}
-    void setPaused(const QString&, bool) override {}
+    void setPaused(const QString& projection, bool isPaused) override {
+        paused[projection] = isPaused;
+    }
+    QMap<QString, bool> paused; ///< the last pause asked per projection ("" = all)
     void retry(const QString& projection) override { retried.append(projection); }
     void rebuild(const QString& projection) override { rebuilt.append(projection); }
     void setTrafficRate(int ordersPerSecond) override { trafficRate = ordersPerSecond; }
-    void setAnalyticsRate(int) override {}
+    void setAnalyticsRate(int reportsPerSecond) override { analyticsRate = reportsPerSecond; }
+    void fillOrders(qint64 count) override { filled += count; }
+    int analyticsRate = 0;
+    qint64 filled = 0;
     TrafficStats trafficStats() const override { return {}; }
     AnalyticsStats analyticsStats() const override { return {}; }
     LatencyHistogram takeCheckoutWindow() override { return {}; }

@@ -1,6 +1,7 @@
 #include "ui/dashboard.h"
 
 #include "ui/customerstatsmodel.h"
+#include "ui/lessonspot.h"
 #include "ui/eventstreammodel.h"
 #include "ui/productsaleschart.h"
 #include "ui/productsalesmodel.h"
@@ -309,6 +310,18 @@ void Dashboard::addPendingOrder(const OrderSummaryRow& row) {
 
 void Dashboard::appendEvents(const EventList& events) {
     m_events->appendEvents(events);
+}
+
+void Dashboard::setSpotlight(const QStringList& targets) {
+    const std::pair<TimeSeriesChart*, QString> charts[] = {
+        {m_lagChart, QStringLiteral("chart:lag")}, {m_checkoutChart, QStringLiteral("chart:checkout")}};
+    for (const auto& [chart, target] : charts) {
+        const bool spotlit = targets.contains(target);
+        chart->setProperty("spotlit", spotlit);
+        chart->setStyleSheet(spotlit ? QStringLiteral("QChartView { border: 4px solid %1; }")
+                                           .arg(lessonSpotColour().name())
+                                     : QString());
+    }
 }
 
 void Dashboard::clear() {

@@ -51,6 +51,8 @@ public:
     void appendEvents(const EventList& events);
     /// A new store (reset): every table, chart and banner starts empty.
     void clear();
+    /// Outlines the charts the open lesson points at ("chart:lag", "chart:checkout").
+    void setSpotlight(const QStringList& targets);
 
     TimeSeriesChart* lagChart() const { return m_lagChart; }
     TimeSeriesChart* checkoutChart() const { return m_checkoutChart; }

@@ -85,6 +85,14 @@ QList<FlowNode*> FlowDiagram::nodes() const {
     return all;
 }
 
+void FlowDiagram::setSpotlight(const QStringList& targets) {
+    m_spotlight = targets;
+    for (FlowNode* part : nodes())
+        part->setSpotlit(targets.contains(QStringLiteral("node:") + part->id()));
+    for (ProjectionNode* projection : m_projections)
+        projection->setSpotlit(targets.contains(QStringLiteral("projection:") + projection->name()));
+}
+
 FlowNode* FlowDiagram::node(const QString& accessibleName) const {
     for (FlowNode* node : nodes()) {
         if (node->accessibleName() == accessibleName)

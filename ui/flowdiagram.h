@@ -50,6 +50,8 @@ public:
     void follow(qint64 position);
     /// A new store: no tokens, no figures.
     void clear();
+    /// The parts the open lesson points at ("node:<id>", "projection:<name>").
+    void setSpotlight(const QStringList& targets);
 
     // For tests and lessons.
     QList<FlowNode*> nodes() const;
@@ -123,6 +125,7 @@ private:
     QRegion waitRegion() const;
     qint64 nowMs() const { return m_clock.elapsed(); }
 
+    QStringList m_spotlight;
     FlowNode* m_form = nullptr;
     FlowNode* m_traffic = nullptr;
     FlowNode* m_queue = nullptr;

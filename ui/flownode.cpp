@@ -1,5 +1,6 @@
 #include "ui/flownode.h"
 
+#include "ui/lessonspot.h"
 #include "ui/nodeexplanations.h"
 
 #include <QEvent>
@@ -121,6 +122,13 @@ void FlowNode::setHighlighted(bool highlighted) {
     update();
 }
 
+void FlowNode::setSpotlit(bool spotlit) {
+    if (spotlit == m_spotlit)
+        return;
+    m_spotlit = spotlit;
+    update();
+}
+
 void FlowNode::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange)
         boldTitle();
@@ -160,6 +168,12 @@ void FlowNode::paintEvent(QPaintEvent*) {
     border.setWidth(m_highlighted ? 3 : 1);
     painter.setPen(border);
     painter.drawRect(m_highlighted ? frame.adjusted(1, 1, -1, -1) : frame);
+    if (m_spotlit) {
+        QPen spot(lessonSpotColour());
+        spot.setWidth(4);
+        painter.setPen(spot);
+        painter.drawRect(frame.adjusted(2, 2, -2, -2));
+    }
     if (m_stateColour.isValid() && m_inUse)
         painter.fillRect(QRect(1, 1, 4, height() - 2), m_stateColour);
     if (hasFocus()) {

@@ -36,9 +36,12 @@ public:
     bool isInUse() const { return m_inUse; }
     /// A coloured stripe on the left (state), or none.
     void setStateColour(const QColor& colour);
-    /// Drawn with a thick outline (a lesson or a followed order points at it).
+    /// Drawn with a thick outline (a followed order still has to pass it).
     void setHighlighted(bool highlighted);
     bool isHighlighted() const { return m_highlighted; }
+    /// Drawn with a thick amber outline: the open lesson points at it.
+    void setSpotlit(bool spotlit);
+    bool isSpotlit() const { return m_spotlit; }
 
 Q_SIGNALS:
     void activated(const QString& id);
@@ -70,6 +73,7 @@ private:
     QColor m_stateColour;
     bool m_inUse = true;
     bool m_highlighted = false;
+    bool m_spotlit = false;
     bool m_alarm = false;
 };
 

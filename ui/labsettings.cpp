@@ -16,6 +16,8 @@ const QString jitterKey = QStringLiteral("knobs/jitterMs");
 const QString zoomKey = QStringLiteral("view/zoom");
 const QString geometryKey = QStringLiteral("window/geometry");
 const QString stateKey = QStringLiteral("window/state");
+const QString lessonKey = QStringLiteral("lessons/current");
+const QString seenGroup = QStringLiteral("lessons/seen");
 } // namespace
 
 KnobSettings loadKnobs()
@@ -46,6 +48,31 @@ void saveKnobs(const KnobSettings& knobs)
 double loadZoom() { return QSettings().value(zoomKey, 1.0).toDouble(); }
 
 void saveZoom(double zoom) { QSettings().setValue(zoomKey, zoom); }
+
+LessonProgress loadLessonProgress()
+{
+    QSettings settings;
+    LessonProgress progress;
+    progress.current = std::max(0, settings.value(lessonKey, 0).toInt());
+    settings.beginGroup(seenGroup);
+    for (const QString& key : settings.childKeys()) {
+        bool ok = false;
+        const int number = key.toInt(&ok);
+        if (ok && number > 0)
+            progress.seen.insert(number, settings.value(key).toString());
+    }
+    return progress;
+}
+
+void saveLessonProgress(const LessonProgress& progress)
+{
+    QSettings settings;
+    settings.setValue(lessonKey, progress.current);
+    settings.remove(seenGroup);
+    settings.beginGroup(seenGroup);
+    for (auto it = progress.seen.cbegin(); it != progress.seen.cend(); ++it)
+        settings.setValue(QString::number(it.key()), it.value());
+}
 
 void restoreWindow(QMainWindow* window)
 {

@@ -8,6 +8,8 @@
 #include "ui/flowdiagram.h"
 #include "ui/flownode.h"
 #include "ui/lablifecycle.h"
+#include "ui/lessonrunner.h"
+#include "ui/lessonspanel.h"
 #include "ui/receiptopener.h"
 #include "ui/statusline.h"
 #include "ui/storedialogs.h"
@@ -24,6 +26,7 @@
 #include <QDockWidget>
 #include <QGroupBox>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
@@ -92,10 +95,41 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
     setCorner(Qt::TopRightCorner, Qt::TopDockWidgetArea);
     addDockWidget(Qt::TopDockWidgetArea, flow);
 
+    // The guided path, beside the dashboard; opened at first launch.
+    m_lessons = new LessonsPanel(LessonCatalog::load(), this);
+    m_lessonsDock = new QDockWidget(tr("Lessons"), this);
+    m_lessonsDock->setObjectName(QStringLiteral("lessons"));
+    m_lessonsDock->setWidget(m_lessons);
+    m_lessonsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                               QDockWidget::DockWidgetClosable);
+    // Under the knobs, in the room their column leaves free: the central
+    // columns keep their width for the form and the dashboard.
+    splitDockWidget(dock, m_lessonsDock, Qt::Vertical);
+    m_lessonRunner = new LessonRunner(
+        m_lessons, m_controls,
+        [this]() -> LabSession* { return m_lifecycle->isReady() ? session() : nullptr; }, this);
+    connect(m_lessonRunner, &LessonRunner::spotlightChanged, this, [this](const QStringList& targets) {
+        m_diagram->setSpotlight(targets);
+        m_dashboard->setSpotlight(targets);
+    });
+    // Clicker keys: only while the lessons are on screen.
+    auto lessonStep = [this](void (LessonsPanel::*step)()) {
+        return [this, step] {
+            if (m_lessonsDock->isVisible())
+                (m_lessons->*step)();
+        };
+    };
+
     m_zoom = new WindowZoom(this);
     m_status = new StatusLine(statusBar());
     addWindowMenus(this, {[this] { resetDemoData(); }, [this] { zoomIn(); }, [this] { zoomOut(); },
-                          [this] { resetZoom(); }, m_dataDirectory});
+                          [this] { resetZoom(); }, lessonStep(&LessonsPanel::next),
+                          lessonStep(&LessonsPanel::previous),
+                          [this] {
+                              m_lessonsDock->show();
+                              m_lessons->setupButton()->click();
+                          },
+                          m_dataDirectory});
     resize(1560, 980);
 
     connectParts();
@@ -105,11 +139,18 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
     m_controls->setKnobs(LabSettings::loadKnobs());
     m_zoom->setFactor(LabSettings::loadZoom());
     m_restoring = false;
+    m_lessonRunner->start(0);
     onPhaseChanged();
     m_lifecycle->start(sessionConfig());
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::openLesson(int number) {
+    m_lessonsDock->show();
+    m_lessonsDock->raise();
+    m_lessons->showLesson(number);
+}
 
 QWidget* MainWindow::buildWriteSide() {
     auto* left = new QWidget(this);
@@ -148,6 +189,11 @@ void MainWindow::connectParts() {
         return options;
     });
     connect(m_refresher, &ViewRefresher::ordersArrived, m_dashboard, &Dashboard::applyOrders);
+    connect(m_refresher, &ViewRefresher::ordersArrived, this, [this](const OrderPage& page) {
+        const bool waited = m_controls->consistency() == ConsistencyMode::ReadYourWrites &&
+                            page.meta.mode != ArchitectureMode::Crud;
+        m_lessonRunner->ordersShown(page.meta.position, waited, page.meta.elapsedMs, nowMs());
+    });
     connect(m_refresher, &ViewRefresher::searchArrived, m_dashboard, &Dashboard::applySearch);
     connect(m_refresher, &ViewRefresher::revenueArrived, m_dashboard, &Dashboard::applyRevenue);
     connect(m_refresher, &ViewRefresher::customersArrived, this,
@@ -213,6 +259,8 @@ void MainWindow::connectParts() {
         if (m_controls->consistency() != ConsistencyMode::ReadYourWrites ||
             m_controls->architecture() == ArchitectureMode::Crud)
             m_dashboard->addPendingOrder(row);
+        m_lessonRunner->ownOrderAccepted(row.orderId, row.lastPosition, m_controls->consistency(),
+                                         nowMs());
         m_refresher->markDirty(ViewRefresher::OrdersView);
     });
     connect(m_admin, &CatalogAdminPanel::commandRequested, m_sender,
@@ -408,7 +456,17 @@ void MainWindow::onSnapshot(const LagSnapshot& snapshot) {
     const double t = m_clock.nsecsElapsed() / 1e9;
     m_dashboard->applySnapshot(snapshot, t);
     m_diagram->showSnapshot(snapshot);
-    m_dashboard->addCheckoutLatencies(t, current->takeCheckoutWindow());
+    const LatencyHistogram checkout = current->takeCheckoutWindow();
+    m_dashboard->addCheckoutLatencies(t, checkout);
+    LessonObservation observed;
+    observed.atMs = nowMs();
+    observed.architecture = current->state().architecture;
+    observed.synchronousActive = current->state().synchronousUpdateActive;
+    observed.analyticsRate = m_controls->analyticsRate();
+    observed.filling = current->trafficStats().filling > 0;
+    observed.ordersInStore = snapshot.write.orders;
+    observed.checkout = checkout;
+    m_lessonRunner->observe(observed);
     qint64 rebuildDone = -1;
     qint64 rebuildTarget = 0;
     for (const ProjectionLag& lag : snapshot.projections) {

@@ -7,6 +7,8 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 
+class QDockWidget;
+
 namespace cqrs::ui {
 
 class CatalogAdminPanel;
@@ -16,6 +18,8 @@ class ControlsPanel;
 class Dashboard;
 class FlowDiagram;
 class LabLifecycle;
+class LessonRunner;
+class LessonsPanel;
 class ReceiptOpener;
 class StatusLine;
 class ViewRefresher;
@@ -44,6 +48,10 @@ public:
     Dashboard* dashboard() const { return m_dashboard; }
     FlowDiagram* diagram() const { return m_diagram; }
     ReceiptOpener* receipts() const { return m_receipts; }
+    LessonsPanel* lessons() const { return m_lessons; }
+    LessonRunner* lessonRunner() const { return m_lessonRunner; }
+    /// Opens lesson `number` in the Lessons dock and shows the dock (--lesson).
+    void openLesson(int number);
     double zoom() const;
     bool isReady() const;
     /// Every thread of every session is joined (after closing).
@@ -84,6 +92,7 @@ private:
     void updateTrafficInfo();
     void onNodeActivated(const QString& id, const QString& projection);
     bool canReset() const;
+    double nowMs() const { return m_clock.nsecsElapsed() / 1e6; }
 
     QString m_dataDirectory;
     LabLifecycle* m_lifecycle = nullptr;
@@ -98,6 +107,9 @@ private:
     FlowDiagram* m_diagram = nullptr;
     ReceiptOpener* m_receipts = nullptr;
     StatusLine* m_status = nullptr;
+    LessonsPanel* m_lessons = nullptr;
+    LessonRunner* m_lessonRunner = nullptr;
+    QDockWidget* m_lessonsDock = nullptr;
 
     QString m_lastTrafficRejection;
     QString m_pendingStatus; ///< said while a restart runs

@@ -43,6 +43,15 @@ void addWindowMenus(QMainWindow* window, const MenuActions& actions)
     for (QDockWidget* dock : window->findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
 
+    QMenu* lessons = bar->addMenu(QMainWindow::tr("&Lessons"));
+    QAction* setUp = lessons->addAction(QMainWindow::tr("&Set up this lesson"), window, actions.setUpLesson);
+    setUp->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    QAction* nextLesson = lessons->addAction(QMainWindow::tr("&Next lesson"), window, actions.nextLesson);
+    nextLesson->setShortcut(QKeySequence(Qt::Key_PageDown));
+    QAction* previousLesson =
+        lessons->addAction(QMainWindow::tr("&Previous lesson"), window, actions.previousLesson);
+    previousLesson->setShortcut(QKeySequence(Qt::Key_PageUp));
+
     QMenu* help = bar->addMenu(QMainWindow::tr("&Help"));
     const QString folder = actions.dataDirectory;
     help->addAction(QMainWindow::tr("&About CQRS Lab"), window, [window, folder] {

@@ -15,10 +15,14 @@ struct MenuActions
     std::function<void()> zoomIn;
     std::function<void()> zoomOut;
     std::function<void()> resetZoom;
+    std::function<void()> nextLesson;
+    std::function<void()> previousLesson;
+    std::function<void()> setUpLesson;
     QString dataDirectory;
 };
 
-/// File (Reset demo data, Quit), View (zoom, the docks) and Help (About)
+/// File (Reset demo data, Quit), View (zoom, the docks), Lessons (next,
+/// previous, set up) and Help (About)
 /// on `window`'s menu bar, with their shortcuts.
 void addWindowMenus(QMainWindow* window, const MenuActions& actions);
 

@@ -1,5 +1,7 @@
 #include "cli/commandline.h"
 
+#include "lessons/lessoncatalog.h"
+
 #include <QCommandLineParser>
 
 #include <cmath>
@@ -97,8 +99,13 @@ CommandLine parseCommandLine(const QStringList& arguments)
         QStringLiteral("accepted-log"),
         QStringLiteral("Append each accepted command (id, entity, position) to FILE once answered."),
         QStringLiteral("FILE"));
+    const QCommandLineOption lesson(
+        QStringLiteral("lesson"),
+        QStringLiteral("Open the window on lesson N of the Lessons panel (1-%1).")
+            .arg(LessonCatalog::load().lessons.size()),
+        QStringLiteral("N"));
     parser.addOptions({help, version, headless, duration, rate, dbDir, seed, scenario, mode, update,
-                       delay, analytics, preload, projectorThreads, report, acceptedLog});
+                       delay, analytics, preload, projectorThreads, report, acceptedLog, lesson});
 
     const auto fail = [&](const QString& message) {
         result.action = CommandLine::Action::Error;
@@ -196,6 +203,21 @@ CommandLine parseCommandLine(const QStringList& arguments)
     options.acceptedLogPath = parser.value(acceptedLog);
     if (parser.isSet(acceptedLog) && options.acceptedLogPath.trimmed().isEmpty())
         return fail(QStringLiteral("--accepted-log needs a file name."));
+    if (parser.isSet(lesson)) {
+        if (result.headlessRequested)
+            return fail(QStringLiteral("--lesson opens the window: it cannot go with --headless."));
+        const LessonCatalog lessons = LessonCatalog::load();
+        bool ok = false;
+        const int number = parser.value(lesson).toInt(&ok);
+        if (!ok || !lessons.find(number)) {
+            QStringList numbers;
+            for (const Lesson& known : lessons.lessons)
+                numbers.append(QString::number(known.number));
+            return fail(QStringLiteral("--lesson must be the number of a lesson (%1), not \"%2\".")
+                            .arg(numbers.join(QStringLiteral(", ")), parser.value(lesson)));
+        }
+        result.lesson = number;
+    }
     options.dbDir = result.dbDir;
     result.action = result.headlessRequested ? CommandLine::Action::RunHeadless
                                              : CommandLine::Action::RunGui;

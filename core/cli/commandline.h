@@ -15,6 +15,8 @@ struct CommandLine
     Action action = Action::RunGui;
     /// Empty: the per-user data directory.
     QString dbDir;
+    /// The lesson the window opens on (--lesson), 0 for the one kept.
+    int lesson = 0;
     HeadlessOptions headless;
     /// --help text, or for Error the message followed by the usage.
     QString text;

@@ -109,6 +109,9 @@ public:
     virtual void rebuild(const QString& projection) = 0;
     virtual void setTrafficRate(int ordersPerSecond) = 0;
     virtual void setAnalyticsRate(int reportsPerSecond) = 0;
+    /// Places `orders` more simulated orders as fast as the write side takes
+    /// them, unmeasured (trafficStats().filling counts down).
+    virtual void fillOrders(qint64 orders) = 0;
     virtual TrafficStats trafficStats() const = 0;
     virtual AnalyticsStats analyticsStats() const = 0;
     /// Simulated checkout latencies (submit to commit) since the last call.

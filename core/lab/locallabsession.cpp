@@ -341,6 +341,11 @@ void LocalLabSession::setAnalyticsRate(int reportsPerSecond) {
         m_parts->analytics->setRate(reportsPerSecond);
 }
 
+void LocalLabSession::fillOrders(qint64 orders) {
+    if (usable())
+        m_parts->traffic->fillOrders(orders);
+}
+
 TrafficStats LocalLabSession::trafficStats() const {
     return usable() ? m_parts->traffic->stats() : TrafficStats{};
 }

@@ -52,6 +52,7 @@ public:
     void rebuild(const QString& projection) override;
     void setTrafficRate(int ordersPerSecond) override;
     void setAnalyticsRate(int reportsPerSecond) override;
+    void fillOrders(qint64 orders) override;
     TrafficStats trafficStats() const override;
     AnalyticsStats analyticsStats() const override;
     LatencyHistogram takeCheckoutWindow() override;

@@ -16,6 +16,8 @@ namespace {
 constexpr qint64 maxInFlight = 5'000;
 constexpr int catalogRefreshMs = 5'000;
 constexpr int idleTickMs = 100;
+constexpr qint64 maxFillInFlight = 2'000;
+constexpr int fillTickMs = 5;
 
 /// The pacing tick for a rate: one command per tick up to 1,000/s (a 1 ms
 /// tick), so customers arrive one by one rather than in bursts of a 5 ms
@@ -85,8 +87,11 @@ private:
         if (m_tick.interval() != idleTickMs)
             m_budget += rate * double(now - m_lastTickNs) / 1e9;
         m_lastTickNs = now;
-        if (const int tickMs = tickMsFor(rate); tickMs != m_tick.interval())
+        const bool filling = m_generator->m_fillWanted.load() > 0;
+        if (const int tickMs = filling ? fillTickMs : tickMsFor(rate); tickMs != m_tick.interval())
             m_tick.setInterval(tickMs);
+        if (filling)
+            fill();
         if (rate <= 0 || !m_mix || !m_mix->isUsable()) {
             m_budget = 0;
             return;
@@ -127,6 +132,35 @@ private:
         }
     }
 
+    /// Sends fill orders up to a bounded backlog; each accepted order is one
+    /// fewer wanted. Their latencies are not recorded.
+    void fill()
+    {
+        if (!m_mix || !m_mix->isUsable())
+            return;
+        qint64 unsent = m_generator->m_fillWanted.load() - m_fillInFlight;
+        while (unsent > 0 && m_fillInFlight < maxFillInFlight && m_inFlight < maxInFlight) {
+            Command command = m_mix->next();
+            ++m_inFlight;
+            if (std::holds_alternative<PlaceOrder>(command)) {
+                ++m_fillInFlight;
+                --unsent;
+            }
+            m_generator->m_bus->submit(command, this, [this, command](const CommandResult& result) {
+                --m_inFlight;
+                if (m_mix)
+                    m_mix->observe(command, result);
+                if (std::holds_alternative<PlaceOrder>(command)) {
+                    --m_fillInFlight;
+                    if (result.accepted())
+                        m_generator->m_fillWanted.fetch_sub(1);
+                }
+                if (m_stopping && m_inFlight == 0)
+                    QThread::currentThread()->quit();
+            });
+        }
+    }
+
     LoadGenerator* m_generator;
     QTimer m_tick;
     QTimer m_refresh;
@@ -135,6 +169,7 @@ private:
     double m_budget = 0;
     qint64 m_lastTickNs = 0;
     qint64 m_inFlight = 0;
+    qint64 m_fillInFlight = 0; ///< fill orders sent and not answered
     qint64 m_lastRejectSampleNs = 0;
     bool m_stopping = false;
 };
@@ -170,10 +205,18 @@ void LoadGenerator::setRate(double ordersPerSecond)
     m_stats.ratePerS = m_rate.load();
 }
 
+void LoadGenerator::fillOrders(qint64 orders)
+{
+    if (orders > 0)
+        m_fillWanted.fetch_add(orders);
+}
+
 TrafficStats LoadGenerator::stats() const
 {
     std::lock_guard lock(m_mutex);
-    return m_stats;
+    TrafficStats stats = m_stats;
+    stats.filling = std::max<qint64>(0, m_fillWanted.load());
+    return stats;
 }
 
 LatencyHistogram LoadGenerator::takeWindow()

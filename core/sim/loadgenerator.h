@@ -29,6 +29,10 @@ public:
     void stop();
     void setRate(double ordersPerSecond);
     double rate() const { return m_rate.load(); }
+    /// Places `orders` more orders as fast as the write side takes them (a
+    /// bounded backlog), unmeasured: they count in no checkout figure. A
+    /// lesson fills the store this way so reports have data to chew on.
+    void fillOrders(qint64 orders);
     TrafficStats stats() const;
     /// Checkout latencies since the last call (for a live chart).
     LatencyHistogram takeWindow();
@@ -43,6 +47,7 @@ private:
     quint32 m_seed;
     bool m_ordersOnly;
     std::atomic<double> m_rate{0};
+    std::atomic<qint64> m_fillWanted{0};
     WorkerThread<Worker> m_thread;
     mutable std::mutex m_mutex;
     TrafficStats m_stats;

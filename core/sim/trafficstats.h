@@ -14,6 +14,8 @@ struct TrafficStats
     qint64 accepted = 0;
     qint64 rejected = 0;
     qint64 failed = 0;
+    /// Orders of a fill (LoadGenerator::fillOrders) still to be accepted.
+    qint64 filling = 0;
     /// Submit-to-commit latency of every simulated command (submit() call to
     /// the COMMIT of its group).
     LatencyHistogram checkout;
