@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 namespace cqrs::test {
 
@@ -153,9 +154,17 @@ public:
     void fillOrders(qint64 count) override { filled += count; }
     int analyticsRate = 0;
     qint64 filled = 0;
-    TrafficStats trafficStats() const override { return {}; }
+    TrafficStats trafficStats() const override {
+        TrafficStats stats;
+        stats.filling = filling;
+        return stats;
+    }
+    /// What trafficStats() says is still to fill.
+    qint64 filling = 0;
     AnalyticsStats analyticsStats() const override { return {}; }
-    LatencyHistogram takeCheckoutWindow() override { return {}; }
+    LatencyHistogram takeCheckoutWindow() override { return std::exchange(checkoutWindow, {}); }
+    /// The next checkout window takeCheckoutWindow() hands out.
+    LatencyHistogram checkoutWindow;
 
 private:
     SessionConfig m_config;

@@ -2,6 +2,7 @@
 // emptied by a rebuild under a chosen customer, a store that fails, a view
 // that stops, a checkpoint that starves. A scripted session (fakelabsession.h)
 // puts the window exactly there; the person's side is driven by mouse and keys.
+#include "fakelabdata.h"
 #include "fakelabsession.h"
 #include "typing.h"
 
@@ -46,51 +47,6 @@ template <typename W> W* byName(QWidget* root, const QString& name) {
     return nullptr;
 }
 
-CustomerStatsResult threeCustomers(qint64 position) {
-    CustomerStatsResult result;
-    result.meta.position = position;
-    for (qint64 id : {1, 2, 3}) {
-        CustomerStatsRow row;
-        row.customerId = id;
-        row.name = QStringList{QStringLiteral("Alice Andersen"), QStringLiteral("Bob Brown"),
-                               QStringLiteral("Carla Cruz")}
-                       .at(id - 1);
-        result.rows.append(row);
-    }
-    return result;
-}
-
-ProductSalesResult twoProducts(qint64 position) {
-    ProductSalesResult result;
-    result.meta.position = position;
-    for (qint64 id : {10, 11}) {
-        ProductSalesRow row;
-        row.productId = id;
-        row.sku = QStringLiteral("SKU-%1").arg(id);
-        row.name = id == 10 ? QStringLiteral("Blue Mug") : QStringLiteral("Green Tea");
-        row.priceCents = id == 10 ? 850 : 420;
-        row.stock = 50;
-        result.rows.append(row);
-    }
-    return result;
-}
-
-LagSnapshot snapshotAt(qint64 head, qint64 checkpoint) {
-    LagSnapshot snapshot;
-    snapshot.head = head;
-    snapshot.write.headPosition = head;
-    for (const char* name :
-         {"order_summary", "customer_stats", "product_sales", "revenue_timeline", "search_index"}) {
-        ProjectionLag lag;
-        lag.status.name = QLatin1String(name);
-        lag.status.title = QLatin1String(name);
-        lag.status.state = ProjectionState::Live;
-        lag.status.checkpoint = checkpoint;
-        lag.eventsBehind = head - checkpoint;
-        snapshot.projections.append(lag);
-    }
-    return snapshot;
-}
 } // namespace
 
 class TestWindowMoments final : public QObject {

@@ -29,12 +29,12 @@ LessonsPanel::LessonsPanel(LessonCatalog catalog, QWidget* parent)
     layout->addWidget(m_problems);
 
     auto* navigation = new QHBoxLayout;
-    m_back = new QPushButton(tr("‹ &Back"), this);
+    m_back = new QPushButton(tr("‹ Back"), this);
     m_back->setAccessibleName(tr("Previous lesson"));
     m_back->setToolTip(tr("The previous lesson (Page Up)"));
     m_picker = new QComboBox(this);
     m_picker->setAccessibleName(tr("Lesson"));
-    m_next = new QPushButton(tr("&Next ›"), this);
+    m_next = new QPushButton(tr("Ne&xt ›"), this);
     m_next->setAccessibleName(tr("Next lesson"));
     m_next->setToolTip(tr("The next lesson (Page Down)"));
     navigation->addWidget(m_back);

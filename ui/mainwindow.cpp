@@ -10,6 +10,7 @@
 #include "ui/lablifecycle.h"
 #include "ui/lessonrunner.h"
 #include "ui/lessonspanel.h"
+#include "ui/pagingkeyskept.h"
 #include "ui/receiptopener.h"
 #include "ui/statusline.h"
 #include "ui/storedialogs.h"
@@ -112,13 +113,15 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
         m_diagram->setSpotlight(targets);
         m_dashboard->setSpotlight(targets);
     });
-    // Clicker keys: only while the lessons are on screen.
+    // Clicker keys (Page Down / Page Up) step the lessons while they are on
+    // screen; a widget that pages itself keeps its key (PagingKeysKept).
     auto lessonStep = [this](void (LessonsPanel::*step)()) {
         return [this, step] {
             if (m_lessonsDock->isVisible())
                 (m_lessons->*step)();
         };
     };
+    qApp->installEventFilter(new PagingKeysKept(this));
 
     m_zoom = new WindowZoom(this);
     m_status = new StatusLine(statusBar());

@@ -43,7 +43,7 @@ void addWindowMenus(QMainWindow* window, const MenuActions& actions)
     for (QDockWidget* dock : window->findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
 
-    QMenu* lessons = bar->addMenu(QMainWindow::tr("&Lessons"));
+    QMenu* lessons = bar->addMenu(QMainWindow::tr("Lesso&ns"));
     QAction* setUp = lessons->addAction(QMainWindow::tr("&Set up this lesson"), window, actions.setUpLesson);
     setUp->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     QAction* nextLesson = lessons->addAction(QMainWindow::tr("&Next lesson"), window, actions.nextLesson);

@@ -297,7 +297,7 @@ std::optional<Lesson> parseLesson(const QString& fileName, const QString& text,
             continue;
         const qsizetype colon = line.indexOf(u':');
         if (colon <= 0) {
-            header.fail(QStringLiteral("Expected \"key: value\", not \"%1\".").arg(line));
+            header.fail(QStringLiteral("Expected \"key: value\" or the header's closing \"---\", not \"%1\".").arg(line));
             said.line = int(at + 1);
             return std::nullopt;
         }

@@ -84,10 +84,11 @@ void LessonCheck::observe(const LessonObservation& o) {
     const int phase = phaseOf(o);
     if (phase < 0)
         return;
+    if (stepMs <= 0 || stepMs >= longestStepMs)
+        return; // the window's span is unknown: its answers give no rate
     Phase& p = m_phases[phase];
     p.checkout.merge(o.checkout);
-    if (stepMs > 0 && stepMs < longestStepMs)
-        p.seconds += stepMs / 1000.0;
+    p.seconds += stepMs / 1000.0;
     compare();
 }
 
