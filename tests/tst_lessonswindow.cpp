@@ -13,9 +13,11 @@
 #include "ui/lessonspanel.h"
 #include "ui/mainwindow.h"
 #include "ui/projectionnode.h"
+#include "ui/recentordersmodel.h"
 #include "ui/timeserieschart.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -112,6 +114,8 @@ private Q_SLOTS:
             const QString what = target.section(u':', 1);
             if (target.startsWith(QStringLiteral("node:")))
                 QVERIFY2(m_window->diagram()->nodeWithId(what)->isSpotlit(), qPrintable(target));
+            else if (target.startsWith(QStringLiteral("knob:")))
+                QVERIFY2(m_window->controls()->spotlitKnobs().contains(what), qPrintable(target));
             else if (target.startsWith(QStringLiteral("projection:")))
                 QVERIFY2(m_window->diagram()->projectionNode(what)->isSpotlit(), qPrintable(target));
             else
@@ -126,16 +130,19 @@ private Q_SLOTS:
 
     void oneModelSlowsWhenTheReportsStart() {
         setUp(1);
-        sendWindows(12, 2.0, 20'000);
+        settle(20'000);
+        sendWindows(13, 2.0, 20'000);
         QVERIFY2(!seen() && checkText().contains(QStringLiteral("start the analytics")), qPrintable(checkText()));
         auto* reports = findChild<QSpinBox>(QStringLiteral("Analytics reports per second, number"));
         reports->setFocus();
         for (int i = 0; i < 5; ++i)
             QTest::keyClick(reports, Qt::Key_Up);
-        QTRY_COMPARE_WITH_TIMEOUT(fake()->analyticsRate, 5, timeoutMs);
-        sendWindows(3, 60.0, 20'000);
-        QVERIFY(!seen()); // 150 answers: not measured enough yet
-        sendWindows(6, 60.0, 20'000);
+        QCOMPARE(fake()->analyticsRate, 5);
+        // Each step of the spin box was a change: measuring starts 2 s after the last.
+        settle(20'000);
+        sendWindows(11, 60.0, 20'000);
+        QVERIFY(!seen()); // 550 answers: not measured enough yet
+        sendWindows(2, 60.0, 20'000);
         QTRY_VERIFY2_WITH_TIMEOUT(seen(), qPrintable(checkText()), timeoutMs);
         QVERIFY2(checkText().contains(QStringLiteral("from 2.0 ms to 60.0 ms")), qPrintable(checkText()));
         QVERIFY(m_window->lessons()->picker()->currentText().contains(QStringLiteral("✓")));
@@ -143,14 +150,16 @@ private Q_SLOTS:
 
     void splitModelsRecoverCheckout() {
         setUp(2);
-        sendWindows(10, 60.0, 20'000);
+        settle(20'000);
+        sendWindows(13, 60.0, 20'000);
         QVERIFY2(!seen() && checkText().contains(QStringLiteral("CQRS mode")), qPrintable(checkText()));
         const qsizetype sessions = m_sessions.size(); // a new one follows: pointers may be reused
         QTest::keyClick(m_window->controls()->architecturePicker(), Qt::Key_Down); // CQRS, logical
         QTRY_VERIFY_WITH_TIMEOUT(m_sessions.size() > sessions && m_window->isReady(), timeoutMs);
         QCOMPARE(fake()->state().architecture, ArchitectureMode::Logical);
         scriptViews();
-        sendWindows(9, 1.5, 20'000);
+        settle(20'000);
+        sendWindows(13, 1.5, 20'000);
         QTRY_VERIFY2_WITH_TIMEOUT(seen(), qPrintable(checkText()), timeoutMs);
         QVERIFY2(checkText().contains(QStringLiteral("60.0 ms in CRUD to 1.5 ms with CQRS (one file)")),
                  qPrintable(checkText()));
@@ -159,10 +168,16 @@ private Q_SLOTS:
     void eventualOrderIsPendingThenShown() {
         setUp(3);
         fake()->orders.meta.position = 0;
+        QElapsedTimer pending;
         placeOrder();
-        for (int i = 0; i < 7; ++i) // 700 ms: committed, the view has not applied it
-            sendWindows(1, 0.5, 1);
+        pending.start();
+        // Committed, and the dashboard shows it pending while the view has not applied it.
+        sendWindows(1, 0.5, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->dashboard()->recentOrders()->rowCount(), 1, timeoutMs);
         QVERIFY2(!seen() && checkText().contains(QStringLiteral("position 1,001")), qPrintable(checkText()));
+        // The lesson counts an order pending for at least 500 ms of the window's clock.
+        QVERIFY(QTest::qWaitFor([&] { return pending.elapsed() >= 600; }, timeoutMs));
+        QVERIFY(!seen());
         fake()->orders.meta.position = 1001; // the scripted head starts at 1,000
         fake()->sendAdvance(QStringLiteral("order_summary"), 1001, false);
         sendWindows(2, 0.5, 1);
@@ -176,6 +191,7 @@ private Q_SLOTS:
         fake()->orders.meta.position = 0;
         placeOrder();
         sendWindows(3, 0.5, 1);
+        QTRY_VERIFY_WITH_TIMEOUT(checkText().contains(QStringLiteral("position 1,001")), timeoutMs);
         QVERIFY(!seen());
         fake()->orders.meta.position = 1001;
         fake()->orders.meta.elapsedMs = 1480;
@@ -187,20 +203,26 @@ private Q_SLOTS:
 
     void synchronousUpdateCostsCheckout() {
         setUp(5);
-        sendWindows(14, 0.8, 100);
+        settle(100);
+        sendWindows(13, 0.8, 100);
         QVERIFY2(!seen() && checkText().contains(QStringLiteral("synchronous")), qPrintable(checkText()));
         QTest::keyClick(m_window->controls()->updatePicker(), Qt::Key_Down);
         QVERIFY(fake()->state().synchronousUpdateActive);
-        sendWindows(14, 2.4, 100);
+        settle(100);
+        sendWindows(11, 2.4, 100);
+        QVERIFY(!seen()); // 550 answers
+        sendWindows(2, 2.4, 100);
         QTRY_VERIFY2_WITH_TIMEOUT(seen(), qPrintable(checkText()), timeoutMs);
         QVERIFY2(checkText().contains(QStringLiteral("from 0.80 ms to 2.4 ms")), qPrintable(checkText()));
     }
 
     void progressIsKeptBetweenLaunches() {
         setUp(5);
-        sendWindows(14, 0.8, 100);
+        settle(100);
+        sendWindows(13, 0.8, 100);
         QTest::keyClick(m_window->controls()->updatePicker(), Qt::Key_Down);
-        sendWindows(14, 2.4, 100);
+        settle(100);
+        sendWindows(13, 2.4, 100);
         QTRY_VERIFY2_WITH_TIMEOUT(seen(), qPrintable(checkText()), timeoutMs);
         cleanup();
         m_sessions.clear();
@@ -249,20 +271,30 @@ private:
                 qWarning("the session was not replaced");
             scriptViews();
         }
-        LagSnapshot snapshot = snapshotAt(80, 80); // an empty store: the lesson fills it
-        fake()->sendSnapshot(snapshot);
+        fake()->sendSnapshot(snapshotTaken(0)); // an empty store: the lesson fills it
         return lesson;
     }
 
-    /// `count` snapshots 100 ms apart, each with `perWindow` checkout answers at `ms`.
+    /// `count` snapshots taken 100 ms apart (on the snapshots' own clock),
+    /// each with 50 checkout answers at `ms`.
     void sendWindows(int count, double ms, qint64 orders) {
         for (int i = 0; i < count; ++i) {
-            QTest::qWait(100);
             fake()->checkoutWindow = samples(50, ms);
-            LagSnapshot snapshot = snapshotAt(80, 80);
-            snapshot.write.orders = orders;
-            fake()->sendSnapshot(snapshot);
+            fake()->sendSnapshot(snapshotTaken(orders));
         }
+    }
+    /// Two seconds of snapshots without checkout answers: the check measures
+    /// only what follows a change by that long.
+    void settle(qint64 orders) {
+        for (int i = 0; i < 20; ++i)
+            fake()->sendSnapshot(snapshotTaken(orders));
+    }
+
+    LagSnapshot snapshotTaken(qint64 orders) {
+        LagSnapshot snapshot = snapshotAt(80, 80);
+        snapshot.write.orders = orders;
+        snapshot.takenAtNs = m_snapshotNs += 100'000'000;
+        return snapshot;
     }
 
     void placeOrder() {
@@ -277,6 +309,7 @@ private:
         QTRY_VERIFY_WITH_TIMEOUT(form->answerText().contains(QStringLiteral("accepted")), timeoutMs);
     }
 
+    qint64 m_snapshotNs = 0;
     QTemporaryDir m_dir;
     QList<FakeLabSession*> m_sessions;
     std::unique_ptr<MainWindow> m_window;

@@ -1,5 +1,7 @@
 #include "ui/controlspanel.h"
 
+#include "ui/lessonspot.h"
+
 #include "util/money.h"
 
 #include <QComboBox>
@@ -300,6 +302,31 @@ QString ControlsPanel::delayNote() const { return m_delayNote->isVisible() ? m_d
 KnobSettings ControlsPanel::knobs() const
 {
     return {architecture(), synchronous(), consistency(), delayMs(), jitterMs()};
+}
+
+QWidget* ControlsPanel::setSpotlight(const QStringList& targets)
+{
+    const std::pair<QString, QWidget*> knobs[] = {
+        {QStringLiteral("architecture"), m_architecture}, {QStringLiteral("update"), m_update},
+        {QStringLiteral("consistency"), m_consistency},   {QStringLiteral("delay"), m_delaySpin},
+        {QStringLiteral("jitter"), m_jitterSpin},         {QStringLiteral("traffic"), m_trafficSpin},
+        {QStringLiteral("analytics"), m_analyticsSpin}};
+    QWidget* first = nullptr;
+    m_spotlit.clear();
+    for (const auto& [name, widget] : knobs) {
+        const bool spotlit = targets.contains(QStringLiteral("knob:") + name);
+        QPalette colours = palette();
+        if (spotlit) {
+            const QColor tint = lessonSpotColour().lighter(185);
+            colours.setColor(QPalette::Base, tint);
+            colours.setColor(QPalette::Button, tint);
+            m_spotlit.append(name);
+            if (!first)
+                first = widget;
+        }
+        widget->setPalette(colours);
+    }
+    return first;
 }
 
 void ControlsPanel::setKnobs(const KnobSettings& knobs)

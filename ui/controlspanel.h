@@ -49,6 +49,11 @@ public:
     /// Whether the controls can change anything now (not while the store opens).
     void setLabAvailable(bool available);
 
+    /// Tints the knobs the open lesson points at ("knob:<name>", names as in
+    /// lessonKnobNames()); returns the first of them, or null.
+    QWidget* setSpotlight(const QStringList& targets);
+    QStringList spotlitKnobs() const { return m_spotlit; }
+
     ArchitectureMode architecture() const;
     bool synchronous() const;
     ConsistencyMode consistency() const;
@@ -100,6 +105,7 @@ private:
     QLabel* m_trafficInfo = nullptr;
     QSlider* m_analytics = nullptr;
     QSpinBox* m_analyticsSpin = nullptr;
+    QStringList m_spotlit;
 };
 
 } // namespace cqrs::ui

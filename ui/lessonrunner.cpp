@@ -52,6 +52,7 @@ void LessonRunner::setUp(const Lesson& lesson) {
     // Pauses and the fill go to the session that runs once the knobs are
     // applied (crossing CRUD <-> CQRS reopens the store first).
     m_pending = setup;
+    Q_EMIT spotlightChanged(lesson.highlights); // the knobs it points at, in view again
     showCheck();
 }
 

@@ -31,6 +31,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -80,7 +81,8 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
     m_controls = new ControlsPanel(this);
     auto* dock = new QDockWidget(tr("Knobs"), this);
     dock->setObjectName(QStringLiteral("knobs"));
-    dock->setWidget(scrolling(m_controls, dock));
+    m_knobsArea = scrolling(m_controls, dock);
+    dock->setWidget(m_knobsArea);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
                       QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
@@ -112,6 +114,10 @@ MainWindow::MainWindow(const QString& dataDirectory, LabSessionFactory factory, 
     connect(m_lessonRunner, &LessonRunner::spotlightChanged, this, [this](const QStringList& targets) {
         m_diagram->setSpotlight(targets);
         m_dashboard->setSpotlight(targets);
+        if (QWidget* knob = m_controls->setSpotlight(targets)) {
+            // After the knobs' notes have been laid out for the new mode.
+            QTimer::singleShot(0, this, [this, knob] { m_knobsArea->ensureWidgetVisible(knob); });
+        }
     });
     // Clicker keys (Page Down / Page Up) step the lessons while they are on
     // screen; a widget that pages itself keeps its key (PagingKeysKept).
@@ -462,12 +468,13 @@ void MainWindow::onSnapshot(const LagSnapshot& snapshot) {
     const LatencyHistogram checkout = current->takeCheckoutWindow();
     m_dashboard->addCheckoutLatencies(t, checkout);
     LessonObservation observed;
-    observed.atMs = nowMs();
+    observed.atMs = snapshot.takenAtNs / 1e6; // when the figures were measured
     observed.architecture = current->state().architecture;
     observed.synchronousActive = current->state().synchronousUpdateActive;
     observed.analyticsRate = m_controls->analyticsRate();
     observed.filling = current->trafficStats().filling > 0;
     observed.ordersInStore = snapshot.write.orders;
+    observed.commandsQueued = snapshot.write.queued;
     observed.checkout = checkout;
     m_lessonRunner->observe(observed);
     qint64 rebuildDone = -1;

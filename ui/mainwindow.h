@@ -8,6 +8,7 @@
 #include <QMainWindow>
 
 class QDockWidget;
+class QScrollArea;
 
 namespace cqrs::ui {
 
@@ -110,6 +111,7 @@ private:
     LessonsPanel* m_lessons = nullptr;
     LessonRunner* m_lessonRunner = nullptr;
     QDockWidget* m_lessonsDock = nullptr;
+    QScrollArea* m_knobsArea = nullptr;
 
     QString m_lastTrafficRejection;
     QString m_pendingStatus; ///< said while a restart runs

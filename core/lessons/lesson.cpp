@@ -184,17 +184,22 @@ private:
             QStringLiteral("handler"),  QStringLiteral("writestore"), QStringLiteral("readstore"),
             QStringLiteral("query"),    QStringLiteral("dashboard")};
         static const QStringList charts = {QStringLiteral("lag"), QStringLiteral("checkout")};
+        static const QStringList knobs = {
+            QStringLiteral("architecture"), QStringLiteral("update"),  QStringLiteral("consistency"),
+            QStringLiteral("delay"),        QStringLiteral("jitter"),  QStringLiteral("traffic"),
+            QStringLiteral("analytics")};
         for (const QString& part : value.split(u',', Qt::SkipEmptyParts)) {
             const QString target = part.trimmed();
             const QString kind = target.section(u':', 0, 0);
             const QString name = target.section(u':', 1);
             const bool known = (kind == u"node" && nodes.contains(name)) ||
                                (kind == u"projection" && projectionNames.contains(name)) ||
-                               (kind == u"chart" && charts.contains(name));
+                               (kind == u"chart" && charts.contains(name)) ||
+                               (kind == u"knob" && knobs.contains(name));
             if (!known)
                 return fail(QStringLiteral("highlight: \"%1\" is not node:<%2>, "
-                                           "projection:<name> or chart:<lag|checkout>.")
-                                .arg(target, nodes.join(u'|')));
+                                           "projection:<name>, chart:<lag|checkout> or knob:<%3>.")
+                                .arg(target, nodes.join(u'|'), knobs.join(u'|')));
             m_lesson.highlights.append(target);
         }
         return true;

@@ -69,7 +69,8 @@ struct Lesson {
     LessonSetup setup;
     LessonCheckSpec check;
     /// What to look at: "node:<id>" (a diagram part by its nodes.md id),
-    /// "projection:<name>" or "chart:lag" / "chart:checkout".
+    /// "projection:<name>", "chart:lag" / "chart:checkout", or "knob:<name>"
+    /// (architecture, update, consistency, delay, jitter, traffic, analytics).
     QStringList highlights;
     /// Said when the check has seen it; {name} is a measured figure.
     QString seenText;

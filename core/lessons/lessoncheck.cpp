@@ -8,6 +8,10 @@ namespace {
 /// A pause between two observations longer than this (a restart) is not
 /// counted as measured time.
 constexpr double longestStepMs = 2'000;
+/// How long a comparison waits after a change before it measures.
+constexpr double settleMs = 2'000;
+/// Commands queued beyond this are a backlog (a fill, a reopened store).
+constexpr qint64 backlogCommands = 200;
 
 QString grouped(qint64 n) {
     return QLocale(QLocale::English).toString(n);
@@ -82,7 +86,15 @@ void LessonCheck::observe(const LessonObservation& o) {
     if (m_seen)
         return;
     const int phase = phaseOf(o);
-    if (phase < 0)
+    m_backlog = o.commandsQueued > backlogCommands;
+    const auto state =
+        std::tuple{phase, o.architecture, o.synchronousActive, o.analyticsRate, o.filling || m_backlog};
+    if (state != m_lastState) {
+        m_lastState = state;
+        m_stableSinceMs = o.atMs;
+    }
+    m_settling = phase >= 0 && o.atMs - m_stableSinceMs < settleMs;
+    if (phase < 0 || m_settling || m_backlog)
         return;
     if (stepMs <= 0 || stepMs >= longestStepMs)
         return; // the window's span is unknown: its answers give no rate
@@ -200,6 +212,11 @@ QString LessonCheck::progress() const {
                 .arg(grouped(m_ownOrders.last().orderId), grouped(m_ownOrders.last().position));
         return QStringLiteral("Waiting for an order placed from the checkout form.");
     }
+    if (m_backlog)
+        return QStringLiteral("Waiting for the write side to work off its queue before measuring.");
+    if (m_settling)
+        return QStringLiteral("Letting the lab settle for %1 s after the change before measuring.")
+            .arg(settleMs / 1000.0);
     const PhaseWords words = wordsFor(spec.kind);
     const Phase& a = m_phases[0];
     const Phase& b = m_phases[1];

@@ -7,6 +7,8 @@
 #include <QPair>
 #include <QString>
 
+#include <tuple>
+
 namespace cqrs {
 
 /// What the window measured at one moment (about ten times a second): the
@@ -20,6 +22,9 @@ struct LessonObservation {
     /// The store is still being filled for the lesson: checkout is not typical.
     bool filling = false;
     qint64 ordersInStore = 0;
+    /// Commands submitted and not answered yet: a deep queue is a backlog
+    /// being worked off, not checkout as it runs.
+    qint64 commandsQueued = 0;
     /// Simulated checkout latencies answered since the previous observation.
     LatencyHistogram checkout;
 };
@@ -67,6 +72,12 @@ private:
     Lesson m_lesson;
     Phase m_phases[2];
     double m_lastAtMs = -1;
+    /// What a comparison measures is the steady state: after any change of
+    /// phase, mode, reports, filling or backlog it waits before counting again.
+    std::tuple<int, ArchitectureMode, bool, int, bool> m_lastState{-2, {}, false, 0, false};
+    double m_stableSinceMs = 0;
+    bool m_settling = false;
+    bool m_backlog = false;
     ArchitectureMode m_lastArchitecture = ArchitectureMode::Physical;
     int m_lastReports = 0;
     qint64 m_ordersInStore = 0;
