@@ -2,6 +2,7 @@
 
 // What a scripted session answers in the window tests: three customers, two
 // products, and a snapshot with every projection at one checkpoint.
+#include "fakelabsession.h"
 #include "lab/labsession.h"
 
 #include <QStringList>
@@ -52,6 +53,17 @@ inline LagSnapshot snapshotAt(qint64 head, qint64 checkpoint) {
         snapshot.projections.append(lag);
     }
     return snapshot;
+}
+
+/// The session says it holds three customers and two products at position
+/// 80, as a real lab does: its views advanced, and a snapshot follows.
+inline void scriptDemoViews(FakeLabSession* fake)
+{
+    fake->customers = threeCustomers(80);
+    fake->products = twoProducts(80);
+    fake->sendAdvance(QStringLiteral("customer_stats"), 80, false);
+    fake->sendAdvance(QStringLiteral("product_sales"), 80, false);
+    fake->sendSnapshot(snapshotAt(80, 80));
 }
 
 } // namespace cqrs::test

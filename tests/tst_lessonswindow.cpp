@@ -50,7 +50,7 @@ private Q_SLOTS:
         m_window = std::make_unique<MainWindow>(m_dir.path(), FakeLabSession::factory(&m_sessions));
         m_window->show();
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
-        scriptViews();
+        scriptDemoViews(fake());
         QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->customerPicker()->count(), 3, timeoutMs);
     }
 
@@ -157,7 +157,7 @@ private Q_SLOTS:
         QTest::keyClick(m_window->controls()->architecturePicker(), Qt::Key_Down); // CQRS, logical
         QTRY_VERIFY_WITH_TIMEOUT(m_sessions.size() > sessions && m_window->isReady(), timeoutMs);
         QCOMPARE(fake()->state().architecture, ArchitectureMode::Logical);
-        scriptViews();
+        scriptDemoViews(fake());
         settle(20'000);
         sendWindows(13, 1.5, 20'000);
         QTRY_VERIFY2_WITH_TIMEOUT(seen(), qPrintable(checkText()), timeoutMs);
@@ -250,14 +250,6 @@ private:
         return nullptr;
     }
 
-    void scriptViews() {
-        fake()->customers = threeCustomers(80);
-        fake()->products = twoProducts(80);
-        fake()->sendAdvance(QStringLiteral("customer_stats"), 80, false);
-        fake()->sendAdvance(QStringLiteral("product_sales"), 80, false);
-        fake()->sendSnapshot(snapshotAt(80, 80));
-    }
-
     /// Opens lesson `number`, clicks Set up, and lets the (new) session take it.
     Lesson setUp(int number) {
         m_window->openLesson(number);
@@ -269,7 +261,7 @@ private:
             if (!QTest::qWaitFor([&] { return m_sessions.size() > sessions && m_window->isReady(); },
                                  timeoutMs))
                 qWarning("the session was not replaced");
-            scriptViews();
+            scriptDemoViews(fake());
         }
         fake()->sendSnapshot(snapshotTaken(0)); // an empty store: the lesson fills it
         return lesson;

@@ -59,13 +59,9 @@ private Q_SLOTS:
         m_window = std::make_unique<MainWindow>(m_dir.path(), FakeLabSession::factory(&m_sessions));
         m_window->show();
         QTRY_VERIFY_WITH_TIMEOUT(m_window->isReady(), timeoutMs);
-        fake()->customers = threeCustomers(80);
-        fake()->products = twoProducts(80);
         // As a real lab says it: the views changed, so their projections
         // advanced (the window may already have asked them while empty).
-        fake()->sendAdvance(QStringLiteral("customer_stats"), 80, false);
-        fake()->sendAdvance(QStringLiteral("product_sales"), 80, false);
-        fake()->sendSnapshot(snapshotAt(80, 80));
+        scriptDemoViews(fake());
         QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->customerPicker()->count(), 3,
                                   timeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_window->checkoutForm()->productPicker()->count(), 2, timeoutMs);

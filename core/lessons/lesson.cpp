@@ -6,11 +6,10 @@
 namespace cqrs {
 
 namespace {
-const QStringList projectionNamesList = {
+const QStringList projectionNames = {
     QStringLiteral("order_summary"), QStringLiteral("customer_stats"),
     QStringLiteral("product_sales"), QStringLiteral("revenue_timeline"),
     QStringLiteral("search_index")};
-const QStringList& projectionNames = projectionNamesList;
 
 const QStringList setupKeys = {
     QStringLiteral("setup.architecture"), QStringLiteral("setup.update"),
@@ -213,7 +212,7 @@ private:
 } // namespace
 
 const QStringList& lessonProjectionNames() {
-    return projectionNamesList;
+    return projectionNames;
 }
 
 QString LessonProblem::text() const {
